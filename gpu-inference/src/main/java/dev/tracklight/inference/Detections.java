@@ -1,0 +1,179 @@
+package dev.tracklight.inference;
+
+import java.util.Arrays;
+import java.util.function.IntPredicate;
+
+/**
+ * The one detection type that flows through every stage (detector → tracker → highlights →
+ * annotation → sinks): columnar primitive arrays, in the spirit of supervision's {@code Detections}.
+ *
+ * <ul>
+ *   <li>{@code boxes}: {@code 4 * size()} floats, {@code x1, y1, x2, y2} per detection, in source
+ *       image pixels (not model input pixels);
+ *   <li>{@code scores}: confidence in {@code [0, 1]};
+ *   <li>{@code classIds}: model class index (see {@link ClassNames});
+ *   <li>{@code trackIds}: {@link #NO_TRACK} until a tracker assigns ids.
+ * </ul>
+ *
+ * <p>Immutable by contract: accessors return the backing arrays without copying (these objects are
+ * created per frame on the hot path), so callers must not modify what they get. Every transforming
+ * method returns a new instance.
+ */
+public final class Detections {
+
+  /** Track id of a detection that no tracker has claimed. */
+  public static final int NO_TRACK = -1;
+
+  private static final Detections EMPTY =
+      new Detections(new float[0], new float[0], new int[0], new int[0]);
+
+  private final float[] boxes;
+  private final float[] scores;
+  private final int[] classIds;
+  private final int[] trackIds;
+
+  private Detections(float[] boxes, float[] scores, int[] classIds, int[] trackIds) {
+    this.boxes = boxes;
+    this.scores = scores;
+    this.classIds = classIds;
+    this.trackIds = trackIds;
+  }
+
+  /** No detections. */
+  public static Detections empty() {
+    return EMPTY;
+  }
+
+  /** Untracked detections; the arrays are taken over, not copied. */
+  public static Detections of(float[] boxes, float[] scores, int[] classIds) {
+    int[] tracks = new int[scores.length];
+    Arrays.fill(tracks, NO_TRACK);
+    return of(boxes, scores, classIds, tracks);
+  }
+
+  /** Detections with track ids; the arrays are taken over, not copied. */
+  public static Detections of(float[] boxes, float[] scores, int[] classIds, int[] trackIds) {
+    int n = scores.length;
+    if (boxes.length != 4 * n || classIds.length != n || trackIds.length != n) {
+      throw new IllegalArgumentException("column lengths disagree: boxes " + boxes.length
+          + " (expected " + 4 * n + "), scores " + n + ", classIds " + classIds.length
+          + ", trackIds " + trackIds.length);
+    }
+    return n == 0 ? EMPTY : new Detections(boxes, scores, classIds, trackIds);
+  }
+
+  public int size() {
+    return scores.length;
+  }
+
+  public boolean isEmpty() {
+    return scores.length == 0;
+  }
+
+  public float x1(int i) {
+    return boxes[4 * i];
+  }
+
+  public float y1(int i) {
+    return boxes[4 * i + 1];
+  }
+
+  public float x2(int i) {
+    return boxes[4 * i + 2];
+  }
+
+  public float y2(int i) {
+    return boxes[4 * i + 3];
+  }
+
+  public float score(int i) {
+    return scores[i];
+  }
+
+  public int classId(int i) {
+    return classIds[i];
+  }
+
+  public int trackId(int i) {
+    return trackIds[i];
+  }
+
+  /** Backing array, {@code x1, y1, x2, y2} per detection. Do not modify. */
+  public float[] boxes() {
+    return boxes;
+  }
+
+  /** Backing array. Do not modify. */
+  public float[] scores() {
+    return scores;
+  }
+
+  /** Backing array. Do not modify. */
+  public int[] classIds() {
+    return classIds;
+  }
+
+  /** Backing array. Do not modify. */
+  public int[] trackIds() {
+    return trackIds;
+  }
+
+  /** The same detections with the given track ids (taken over, not copied). */
+  public Detections withTrackIds(int[] ids) {
+    return of(boxes, scores, classIds, ids);
+  }
+
+  /** The detections at {@code indices}, in that order. */
+  public Detections select(int[] indices) {
+    int n = indices.length;
+    float[] b = new float[4 * n];
+    float[] s = new float[n];
+    int[] c = new int[n];
+    int[] t = new int[n];
+    for (int k = 0; k < n; k++) {
+      int i = indices[k];
+      System.arraycopy(boxes, 4 * i, b, 4 * k, 4);
+      s[k] = scores[i];
+      c[k] = classIds[i];
+      t[k] = trackIds[i];
+    }
+    return of(b, s, c, t);
+  }
+
+  /** The detections whose index satisfies {@code keep}, in order. */
+  public Detections filter(IntPredicate keep) {
+    int[] idx = new int[size()];
+    int n = 0;
+    for (int i = 0; i < size(); i++) {
+      if (keep.test(i)) {
+        idx[n++] = i;
+      }
+    }
+    return n == size() ? this : select(Arrays.copyOf(idx, n));
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Detections d && Arrays.equals(boxes, d.boxes) && Arrays.equals(scores, d.scores)
+        && Arrays.equals(classIds, d.classIds) && Arrays.equals(trackIds, d.trackIds);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(scores) * 31 + Arrays.hashCode(boxes);
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("Detections[");
+    for (int i = 0; i < size(); i++) {
+      if (i > 0) {
+        sb.append(", ");
+      }
+      sb.append(String.format(java.util.Locale.ROOT, "{c=%d s=%.3f [%.1f,%.1f,%.1f,%.1f]%s}",
+          classIds[i], scores[i], x1(i), y1(i), x2(i), y2(i),
+          trackIds[i] == NO_TRACK ? "" : " id=" + trackIds[i]));
+    }
+    return sb.append(']').toString();
+  }
+}

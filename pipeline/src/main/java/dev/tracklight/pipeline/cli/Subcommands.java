@@ -1,0 +1,13 @@
+package dev.tracklight.pipeline.cli;
+
+import picocli.CommandLine;
+
+/** The one place that lists the CLI's subcommands. */
+final class Subcommands {
+
+  private Subcommands() {}
+
+  static void register(CommandLine cli) {
+    // One line per subcommand; keep alphabetical.
+  }
+}
