@@ -9,5 +9,6 @@ final class Subcommands {
 
   static void register(CommandLine cli) {
     // One line per subcommand; keep alphabetical.
+    cli.addSubcommand(new BenchCommand());
   }
 }

@@ -1,0 +1,110 @@
+package dev.tracklight.pipeline.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.tracklight.inference.InvalidInputException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code tracklight bench ...}: performance measurements that write JSON. Micro-benchmarks run under
+ * JMH (forked JVMs, warm-up, JSON results); whole-model throughput runs in-process because loading a
+ * model per JMH fork would dominate the measurement.
+ */
+@Command(name = "bench", description = "Run benchmarks and write JSON results.",
+    mixinStandardHelpOptions = true,
+    subcommands = {BenchCommand.Jmh.class})
+final class BenchCommand implements Runnable {
+
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  static void writeJson(Path out, Object value) throws java.io.IOException {
+    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    Path parent = out.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path tmp = Files.createTempFile(parent, out.getFileName().toString(), ".tmp");
+    try {
+      json.writeValue(tmp.toFile(), value);
+      Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** JMH micro-benchmarks (pre-processing, NMS, tracker, annotation, video I/O). */
+  @Command(name = "jmh", mixinStandardHelpOptions = true,
+      description = "Run JMH micro-benchmarks whose class matches REGEX (all when omitted); "
+          + "JSON results go to --out.")
+  static final class Jmh implements Callable<Integer> {
+
+    @Parameters(arity = "0..*", paramLabel = "REGEX",
+        description = "Benchmark name patterns, e.g. TrackerBenchmark NmsBenchmark.")
+    java.util.List<String> patterns = java.util.List.of();
+
+    @Option(names = "--out", defaultValue = "bench-jmh.json", description = "JSON result file (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--quick", description = "1 fork, 2 warm-up and 3 measurement iterations of 1 s (a smoke run; noisy).")
+    boolean quick;
+
+    @Override
+    public Integer call() throws RunnerException {
+      ChainedOptionsBuilder opts = new OptionsBuilder()
+          .resultFormat(ResultFormatType.JSON)
+          .result(out.toString())
+          .shouldFailOnError(true);
+      if (patterns.isEmpty()) {
+        opts.include("dev\\.tracklight\\..*");
+      }
+      for (String p : patterns) {
+        opts.include(p);
+      }
+      if (quick) {
+        opts.forks(1).warmupIterations(2).measurementIterations(3)
+            .warmupTime(org.openjdk.jmh.runner.options.TimeValue.seconds(1))
+            .measurementTime(org.openjdk.jmh.runner.options.TimeValue.seconds(1));
+      }
+      var results = new Runner(opts.build()).run();
+      if (results.isEmpty()) {
+        throw new InvalidInputException("no benchmark matches " + patterns
+            + "; expected a pattern such as TrackerBenchmark, NmsBenchmark, PreprocessBenchmark");
+      }
+      Map<String, Object> summary = new LinkedHashMap<>();
+      results.forEach(r -> summary.put(r.getParams().getBenchmark() + paramSuffix(r),
+          r.getPrimaryResult().getScore() + " " + r.getPrimaryResult().getScoreUnit()));
+      summary.forEach((k, v) -> System.out.println(k + ": " + v));
+      System.out.println("results: " + out.toAbsolutePath());
+      return 0;
+    }
+
+    private static String paramSuffix(org.openjdk.jmh.results.RunResult r) {
+      var keys = r.getParams().getParamsKeys();
+      if (keys.isEmpty()) {
+        return "";
+      }
+      StringBuilder sb = new StringBuilder("(");
+      for (String k : keys) {
+        sb.append(sb.length() > 1 ? "," : "").append(k).append('=').append(r.getParams().getParam(k));
+      }
+      return sb.append(')').toString();
+    }
+  }
+}
