@@ -12,10 +12,11 @@ package dev.tracklight.connectors.video;
  *     decode gives the true count
  * @param durationMs container duration in milliseconds (0 if the container does not say)
  * @param codec decoder name, e.g. {@code h264}, {@code vp9}, {@code mpeg4}
+ * @param pixelFormat the decoded pixel format before conversion to BGR, e.g. {@code yuv420p}
  * @param container demuxer name, e.g. {@code mov,mp4,m4a,3gp,3g2,mj2} or {@code matroska,webm}
  */
 public record VideoInfo(int width, int height, FrameRate frameRate, long frameCount,
-    long durationMs, String codec, String container) {
+    long durationMs, String codec, String pixelFormat, String container) {
 
   /** Frames per second as a double. */
   public double fps() {

@@ -144,7 +144,8 @@ public final class VideoReader implements AutoCloseable {
           : Math.round(durationMicros / 1_000_000.0 * rate.fps());
       VideoInfo info = new VideoInfo(grabber.getImageWidth(), grabber.getImageHeight(), rate,
           frameCount, durationMicros / 1000,
-          avcodec.avcodec_get_name(stream.codecpar().codec_id()).getString(), container);
+          avcodec.avcodec_get_name(stream.codecpar().codec_id()).getString(),
+          pixelFormatName(stream.codecpar().format()), container);
       return new VideoReader(path, grabber, info, indexed, options.sampling());
     } catch (RuntimeException e) {
       releaseQuietly(grabber);
@@ -382,6 +383,11 @@ public final class VideoReader implements AutoCloseable {
       return Math.round(stream.duration() * 1_000_000.0 * tb.num() / tb.den());
     }
     return Math.max(0, context.duration()); // AV_TIME_BASE is microseconds
+  }
+
+  private static String pixelFormatName(int format) {
+    var name = avutil.av_get_pix_fmt_name(format);
+    return name == null || name.isNull() ? "unknown" : name.getString();
   }
 
   /** FFmpeg demuxers that present a still picture as a one-frame video. */
