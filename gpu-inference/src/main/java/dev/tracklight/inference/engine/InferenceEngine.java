@@ -1,0 +1,58 @@
+package dev.tracklight.inference.engine;
+
+import java.util.Map;
+
+/**
+ * A loaded model's raw forward pass: NCHW float input in, the model's single output tensor out,
+ * with no pre- or post-processing. Separate from the detector so benchmarks can time the engine
+ * alone.
+ *
+ * <p><b>Ownership.</b> The engine owns native resources (a DJL model and its engine-side session);
+ * whoever opens it closes it. Input and output arrays belong to the caller and are not retained.
+ */
+public interface InferenceEngine extends AutoCloseable {
+
+  /** Which DJL engine runs the model. */
+  EngineKind engineKind();
+
+  /** The device the model runs on, resolved ({@code cpu} or {@code gpu:N}). */
+  DeviceSpec device();
+
+  /** Side of the square input the model is run at. */
+  int inputSize();
+
+  /** Whether more than one image can go through one forward call. */
+  BatchMode batchMode();
+
+  /** Output dimensions of one image (the output tensor's shape without the batch dimension). */
+  int[] outputShape();
+
+  /** Floats of input per image: {@code 3 * inputSize^2}. */
+  default int inputFloatsPerImage() {
+    return 3 * inputSize() * inputSize();
+  }
+
+  /** Floats of output per image: the product of {@link #outputShape()}. */
+  default int outputFloatsPerImage() {
+    int n = 1;
+    for (int d : outputShape()) {
+      n *= d;
+    }
+    return n;
+  }
+
+  /** Model-level key/value metadata (ONNX custom metadata; empty when the format has none). */
+  Map<String, String> metadata();
+
+  /**
+   * Runs the model on {@code batch} images read from {@code input[0, batch * inputFloatsPerImage())}
+   * and writes {@code batch * outputFloatsPerImage()} floats to {@code output}.
+   *
+   * @throws IllegalArgumentException if the arrays are too small or {@code batch} exceeds what
+   *     {@link #batchMode()} allows
+   */
+  void forward(float[] input, int batch, float[] output);
+
+  @Override
+  void close();
+}
