@@ -43,6 +43,12 @@ public final class MotResultWriter {
 
   private MotResultWriter() {}
 
+  /** Detection {@code i} of {@code d} as one unfiltered MOT result row for 1-based {@code frame}. */
+  public static String row(long frame, Detections d, int i) {
+    return String.format(Locale.ROOT, "%d,%d,%.2f,%.2f,%.2f,%.2f,1,-1,-1,-1", frame, d.trackId(i),
+        d.x1(i), d.y1(i), d.x2(i) - d.x1(i), d.y2(i) - d.y1(i));
+  }
+
   /**
    * Writes {@code byFrame[f]} (index = 1-based frame; null or empty = no output) to {@code file}.
    *
@@ -64,8 +70,8 @@ public final class MotResultWriter {
           if (!filter.keeps(w, h)) {
             continue;
           }
-          out.write(String.format(Locale.ROOT, "%d,%d,%.2f,%.2f,%.2f,%.2f,1,-1,-1,-1%n", f,
-              d.trackId(i), x, y, w, h));
+          out.write(row(f, d, i));
+          out.newLine();
           rows++;
         }
       }

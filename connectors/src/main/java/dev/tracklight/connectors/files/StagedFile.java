@@ -1,0 +1,95 @@
+package dev.tracklight.connectors.files;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * A text output that appears under its final name only when complete: lines go to a hidden temp
+ * file in the same directory (so the final rename is atomic on one file system), {@link #commit()}
+ * renames it into place, and {@link #close()} without a commit deletes it. A crash therefore leaves
+ * at most a {@code .name.*.part} file, never a truncated file under the real name.
+ *
+ * <p>Not thread-safe: one writer per output file.
+ */
+public final class StagedFile implements AutoCloseable {
+
+  private final Path target;
+  private final Path temp;
+  private final BufferedWriter writer;
+  private boolean done;
+
+  private StagedFile(Path target, Path temp, BufferedWriter writer) {
+    this.target = target;
+    this.temp = temp;
+    this.writer = writer;
+  }
+
+  /** Starts staging {@code target}; its directory must exist. */
+  public static StagedFile create(Path target) {
+    Path dir = target.toAbsolutePath().getParent();
+    try {
+      Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part");
+      return new StagedFile(target, temp, Files.newBufferedWriter(temp, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a file in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The final path. */
+  public Path target() {
+    return target;
+  }
+
+  /** Appends {@code line} and a line break. */
+  public void writeLine(String line) {
+    try {
+      writer.write(line);
+      writer.newLine();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + temp + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Flushes, syncs and moves the file into place, replacing an older one. */
+  public void commit() {
+    if (done) {
+      throw new IllegalStateException(target + " was already committed or discarded");
+    }
+    try {
+      writer.close();
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      done = true;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot move " + temp + " to " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Deletes the staged content unless it was committed. */
+  @Override
+  public void close() {
+    if (done) {
+      return;
+    }
+    done = true;
+    try {
+      writer.close();
+    } catch (IOException ignored) {
+      // The file is being discarded; a failed close cannot lose anything we keep.
+    }
+    try {
+      Files.deleteIfExists(temp);
+    } catch (IOException ignored) {
+      // Best effort: a leftover .part file is named so it never looks like a result.
+    }
+  }
+}

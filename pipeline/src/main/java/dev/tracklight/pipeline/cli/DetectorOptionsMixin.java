@@ -1,0 +1,71 @@
+package dev.tracklight.pipeline.cli;
+
+import dev.tracklight.inference.DetectorOptions;
+import dev.tracklight.inference.ModelFamily;
+import dev.tracklight.inference.engine.DeviceSpec;
+import dev.tracklight.inference.engine.EngineKind;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * The detector options shared by every command that runs a model. Values are parsed here and
+ * validated by {@link DetectorOptions} (and the detector, for class names), so every command
+ * reports the same one-line errors.
+ */
+final class DetectorOptionsMixin {
+
+  @Option(names = {"-m", "--model"}, defaultValue = DetectorOptions.DEFAULT_MODEL, paramLabel = "MODEL",
+      description = "Registered model name (yolox-nano, yolox-nano-ts, yolov8n-int8) or a .onnx/.pt file "
+          + "(default: ${DEFAULT-VALUE}).")
+  String model;
+
+  @Option(names = "--engine", paramLabel = "ENGINE",
+      description = "onnxruntime or pytorch (default: the model's).")
+  String engine;
+
+  @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEVICE",
+      description = "cpu, gpu, gpu:N, or auto (a GPU when present) (default: ${DEFAULT-VALUE}).")
+  String device;
+
+  @Option(names = "--conf", defaultValue = "0.25", paramLabel = "P",
+      description = "Confidence threshold in [0, 1] (default: ${DEFAULT-VALUE}).")
+  float confidence;
+
+  @Option(names = "--iou", defaultValue = "0.45", paramLabel = "P",
+      description = "IoU threshold of the class-aware NMS in [0, 1] (default: ${DEFAULT-VALUE}).")
+  float iou;
+
+  @Option(names = "--classes", split = ",", paramLabel = "NAME",
+      description = "Keep only these classes, e.g. person,dog (default: all).")
+  List<String> classes = new ArrayList<>();
+
+  @Option(names = "--family", paramLabel = "FAMILY",
+      description = "Override the model family: ${COMPLETION-CANDIDATES} (default: detected).")
+  ModelFamily family;
+
+  @Option(names = "--input-size", defaultValue = "0", paramLabel = "PX",
+      description = "Override the square model input size (default: the model's).")
+  int inputSize;
+
+  @Option(names = "--max-batch", defaultValue = "8", paramLabel = "N",
+      description = "Most images per forward call (default: ${DEFAULT-VALUE}).")
+  int maxBatch;
+
+  DetectorOptions toOptions() {
+    DetectorOptions options = DetectorOptions.forModel(model)
+        .withDevice(DeviceSpec.parse(device))
+        .withConfidenceThreshold(confidence)
+        .withIouThreshold(iou)
+        .withClasses(classes)
+        .withInputSize(inputSize)
+        .withMaxBatch(maxBatch);
+    if (engine != null) {
+      options = options.withEngine(EngineKind.parse(engine));
+    }
+    if (family != null) {
+      options = options.withFamily(family);
+    }
+    return options;
+  }
+}
