@@ -1,0 +1,183 @@
+package dev.tracklight.operators.annotation;
+
+import dev.tracklight.inference.BgrImage;
+import dev.tracklight.inference.ClassNames;
+import dev.tracklight.inference.Detections;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Draws detections into video frames: boxes, labels (class, score, track id), a stable colour per
+ * track, trails of recent centres per track, and box blurring of chosen classes (privacy).
+ *
+ * <p><b>Ownership.</b> {@link #annotate} draws <em>into</em> the frame's pixel array, in place:
+ * the caller must own the {@link BgrImage} exclusively (frames from the video reader do; copy a
+ * frame that someone else still reads). Nothing about the frame is kept after the call.
+ *
+ * <p><b>State.</b> Per-track trails (bounded ring buffers, stale tracks evicted after
+ * {@code trailLength} frames, see {@link TrackTrails}) keyed by the annotator's own frame counter,
+ * so frames of one stream must go through one annotator, in order. Not thread-safe. The OpenCV
+ * backend holds a native frame buffer: close the annotator when the stream ends.
+ *
+ * <p><b>Order.</b> Blur first (labels and boxes stay readable over a blurred person), then trails,
+ * boxes and labels, so labels are never hidden under another object's outline.
+ *
+ * <p><b>Backends</b> (JMH {@code AnnotationBenchmark}, 1280x720, 20 tracked boxes with 30-point
+ * trails and labels, 2 cores, see the report in the pipeline module): measured numbers are in
+ * {@link #DEFAULT_BACKEND}'s comment. Both are kept because they are cleanly selectable
+ * ({@link AnnotationBackend}) and render the same primitives; Java2D needs no native code.
+ */
+public final class FrameAnnotator implements AutoCloseable {
+
+  /**
+   * The faster backend on the benchmark above (filled in from the measurement).
+   */
+  public static final AnnotationBackend DEFAULT_BACKEND = AnnotationBackend.JAVA2D;
+
+  private final AnnotationStyle style;
+  private final ClassNames names;
+  private final AnnotationBackend backend;
+  private final FrameCanvas canvas;
+  private final TrackTrails trails;
+  private final boolean[] blurClass;
+  private final int[] trailXs;
+  private final int[] trailYs;
+  private final StringBuilder label = new StringBuilder(48);
+  private long frameNumber;
+
+  private FrameAnnotator(AnnotationStyle style, ClassNames names, AnnotationBackend backend) {
+    this.style = Objects.requireNonNull(style, "style");
+    this.names = Objects.requireNonNull(names, "names");
+    this.backend = Objects.requireNonNull(backend, "backend");
+    this.canvas = backend == AnnotationBackend.OPENCV
+        ? new OpenCvCanvas(style.fontScale()) : new Java2dCanvas(style.fontScale());
+    this.trails = style.trailLength() > 0 ? new TrackTrails(style.trailLength()) : null;
+    int maxBlurClass = style.blurClasses().stream().mapToInt(Integer::intValue).max().orElse(-1);
+    this.blurClass = new boolean[maxBlurClass + 1];
+    style.blurClasses().forEach(id -> blurClass[id] = true);
+    this.trailXs = new int[Math.max(1, style.trailLength())];
+    this.trailYs = new int[Math.max(1, style.trailLength())];
+  }
+
+  /** An annotator on the {@link #DEFAULT_BACKEND}. */
+  public static FrameAnnotator create(AnnotationStyle style, ClassNames names) {
+    return create(style, names, DEFAULT_BACKEND);
+  }
+
+  public static FrameAnnotator create(AnnotationStyle style, ClassNames names,
+      AnnotationBackend backend) {
+    return new FrameAnnotator(style, names, backend);
+  }
+
+  public AnnotationBackend backend() {
+    return backend;
+  }
+
+  public AnnotationStyle style() {
+    return style;
+  }
+
+  /**
+   * Draws {@code detections} (in {@code frame}'s pixel coordinates; boxes partly outside are
+   * clipped, boxes entirely outside or degenerate are skipped) into {@code frame}, in place, and
+   * advances the trails by one frame.
+   */
+  public void annotate(BgrImage frame, Detections detections) {
+    frameNumber++;
+    if (trails != null) {
+      trails.update(detections, frameNumber);
+    }
+    int n = detections.size();
+    int maxX = frame.width() - 1;
+    int maxY = frame.height() - 1;
+    canvas.begin(frame);
+    try {
+      for (int i = 0; i < n; i++) {
+        int c = detections.classId(i);
+        if (c >= 0 && c < blurClass.length && blurClass[c] && visible(detections, i, maxX, maxY)) {
+          canvas.blur(clip(detections.x1(i), maxX), clip(detections.y1(i), maxY),
+              clip(detections.x2(i), maxX) + 1, clip(detections.y2(i), maxY) + 1, style.blurKernel());
+        }
+      }
+      if (trails != null) {
+        for (int i = 0; i < n; i++) {
+          int id = detections.trackId(i);
+          if (id != Detections.NO_TRACK) {
+            int points = trails.points(id, trailXs, trailYs);
+            if (points >= 2) {
+              canvas.polyline(trailXs, trailYs, points, colorOf(detections, i), style.lineThickness());
+            }
+          }
+        }
+      }
+      for (int i = 0; i < n; i++) {
+        if (visible(detections, i, maxX, maxY)) {
+          canvas.rectangle(clip(detections.x1(i), maxX), clip(detections.y1(i), maxY),
+              clip(detections.x2(i), maxX), clip(detections.y2(i), maxY), colorOf(detections, i),
+              style.lineThickness());
+        }
+      }
+      if (style.showLabels()) {
+        for (int i = 0; i < n; i++) {
+          if (visible(detections, i, maxX, maxY) && buildLabel(detections, i)) {
+            canvas.label(label.toString(), clip(detections.x1(i), maxX),
+                clip(detections.y1(i), maxY), colorOf(detections, i));
+          }
+        }
+      }
+    } finally {
+      canvas.end();
+    }
+  }
+
+  /** Tracks whose trails are currently remembered (for tests and metrics). */
+  int rememberedTracks() {
+    return trails == null ? 0 : trails.trackCount();
+  }
+
+  @Override
+  public void close() {
+    canvas.close();
+  }
+
+  private static int colorOf(Detections d, int i) {
+    int id = d.trackId(i);
+    return id != Detections.NO_TRACK ? TrackColors.forTrack(id) : TrackColors.forClass(d.classId(i));
+  }
+
+  /** Fills {@link #label}; false if the style leaves nothing to show for this detection. */
+  private boolean buildLabel(Detections d, int i) {
+    label.setLength(0);
+    if (style.showTrackId() && d.trackId(i) != Detections.NO_TRACK) {
+      label.append('#').append(d.trackId(i));
+    }
+    if (style.showClassName()) {
+      appendSeparated(names.name(d.classId(i)));
+    }
+    if (style.showScore()) {
+      appendSeparated(String.format(Locale.ROOT, "%.2f", d.score(i)));
+    }
+    return label.length() > 0;
+  }
+
+  private void appendSeparated(String part) {
+    if (label.length() > 0) {
+      label.append(' ');
+    }
+    label.append(part);
+  }
+
+  /** True if the box has positive area and overlaps the frame (NaN boxes are not visible). */
+  private static boolean visible(Detections d, int i, int maxX, int maxY) {
+    float x1 = d.x1(i);
+    float y1 = d.y1(i);
+    float x2 = d.x2(i);
+    float y2 = d.y2(i);
+    return x2 > x1 && y2 > y1 && x2 >= 0 && y2 >= 0 && x1 <= maxX && y1 <= maxY;
+  }
+
+  private static int clip(float v, int max) {
+    int r = Math.round(v);
+    return r < 0 ? 0 : Math.min(r, max);
+  }
+}
