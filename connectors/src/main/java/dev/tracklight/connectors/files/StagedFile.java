@@ -35,9 +35,20 @@ public final class StagedFile implements AutoCloseable {
     Path dir = target.toAbsolutePath().getParent();
     try {
       Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part");
+      readableByAll(temp);
       return new StagedFile(target, temp, Files.newBufferedWriter(temp, StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a file in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Temp files are created owner-only (0600); results are ordinary files that other users and
+   * services (a web server for the clips) read, so widen to 0644 where the file system is POSIX.
+   */
+  static void readableByAll(Path file) throws IOException {
+    if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
     }
   }
 
