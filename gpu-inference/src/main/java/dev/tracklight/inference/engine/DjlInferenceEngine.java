@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
+import ai.djl.engine.StandardCapabilities;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -93,7 +94,7 @@ public final class DjlInferenceEngine implements InferenceEngine {
     Engine engine = Engine.getEngine(kind.djlName());
     // Also rejects a file that is not ONNX before DJL gets to wrap the error.
     OnnxSignature signature = kind == EngineKind.ONNXRUNTIME ? OnnxSignature.read(file) : null;
-    DeviceSpec resolved = requested.resolve(engine.getGpuCount());
+    DeviceSpec resolved = requested.resolve(usableGpus(engine));
     Device djlDevice = resolved.kind() == DeviceSpec.Kind.GPU
         ? Device.gpu(resolved.gpuIndex()) : Device.cpu();
 
@@ -123,6 +124,14 @@ public final class DjlInferenceEngine implements InferenceEngine {
       model.close();
       throw e;
     }
+  }
+
+  /**
+   * GPUs this engine build can use. CUDA being present is not enough: the CPU builds of ONNX
+   * Runtime and LibTorch cannot run on it, and picking it for {@code auto} would fail at load.
+   */
+  private static int usableGpus(Engine engine) {
+    return engine.hasCapability(StandardCapabilities.CUDA) ? engine.getGpuCount() : 0;
   }
 
   private static InvalidInputException notAModel(Path file, EngineKind kind, Exception e) {
