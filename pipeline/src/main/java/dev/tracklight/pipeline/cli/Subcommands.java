@@ -9,5 +9,7 @@ final class Subcommands {
 
   static void register(CommandLine cli) {
     // One line per subcommand; keep alphabetical.
+    cli.addSubcommand(new EvalMotCommand());
+    cli.addSubcommand(new TrackMotCommand());
   }
 }
