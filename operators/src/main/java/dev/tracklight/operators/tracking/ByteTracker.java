@@ -87,7 +87,7 @@ public final class ByteTracker {
    * Output: the confirmed tracks of this frame, boxes from the Kalman state, class id and score of
    * the last matched detection, track ids set.
    *
-   * @throws InvalidInputException if a box coordinate or score is not finite
+   * @throws InvalidInputException if a box coordinate or score is not finite or a box has no height
    */
   public Detections update(Detections dets) {
     validate(dets);
@@ -382,10 +382,11 @@ public final class ByteTracker {
       for (int j = 0; j < 4; j++) {
         finite &= Float.isFinite(b[4 * i + j]);
       }
-      if (!finite) {
-        throw new InvalidInputException("detection " + i + " has a non-finite box or score ("
+      // A zero-height box would make the Kalman aspect ratio infinite and poison the track.
+      if (!finite || !(dets.y2(i) > dets.y1(i)) || !(dets.x2(i) >= dets.x1(i))) {
+        throw new InvalidInputException("detection " + i + " has an invalid box or score ("
             + dets.x1(i) + ", " + dets.y1(i) + ", " + dets.x2(i) + ", " + dets.y2(i) + ", score "
-            + dets.score(i) + "): expected finite x1,y1,x2,y2 and score");
+            + dets.score(i) + "): expected finite x1 <= x2, y1 < y2 and a finite score");
       }
     }
   }
