@@ -2,9 +2,7 @@ package dev.tracklight.operators.mot;
 
 import dev.tracklight.inference.InvalidInputException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * A ground-truth or tracker-result file grouped by frame. Immutable after reading.
@@ -82,24 +80,39 @@ public final class MotBoxTable {
     return frame >= 1 && frame < frames.length ? frames[frame] : MotFrameBoxes.EMPTY;
   }
 
-  /** Rows in file order, grouped at the end. */
+  /** Growable columnar rows in file order, grouped by frame at the end. */
   private static final class Rows {
-    final List<int[]> intRows = new ArrayList<>(); // frame, id, class, consider
-    final List<double[]> boxRows = new ArrayList<>();
+    int[] frames = new int[1024];
+    int[] ids = new int[1024];
+    int[] classes = new int[1024];
+    boolean[] consider = new boolean[1024];
+    double[] xywh = new double[4 * 1024];
+    int n;
     int lastFrame;
 
-    void add(Path file, int lineNo, double[] v, int cls, boolean consider) {
+    void add(Path file, int lineNo, double[] v, int cls, boolean considered) {
       int frame = MotCsvLines.integer(file, lineNo, v, 0, "frame", 1);
       int id = MotCsvLines.integer(file, lineNo, v, 1, "id", Integer.MIN_VALUE);
-      intRows.add(new int[] {frame, id, cls, consider ? 1 : 0});
-      boxRows.add(new double[] {v[2], v[3], v[4], v[5]});
+      if (n == frames.length) {
+        frames = Arrays.copyOf(frames, 2 * n);
+        ids = Arrays.copyOf(ids, 2 * n);
+        classes = Arrays.copyOf(classes, 2 * n);
+        consider = Arrays.copyOf(consider, 2 * n);
+        xywh = Arrays.copyOf(xywh, 8 * n);
+      }
+      frames[n] = frame;
+      ids[n] = id;
+      classes[n] = cls;
+      consider[n] = considered;
+      System.arraycopy(v, 2, xywh, 4 * n, 4);
       lastFrame = Math.max(lastFrame, frame);
+      n++;
     }
 
     MotFrameBoxes[] groupByFrame(Path file) {
       int[] perFrame = new int[lastFrame + 1];
-      for (int[] r : intRows) {
-        perFrame[r[0]]++;
+      for (int i = 0; i < n; i++) {
+        perFrame[frames[i]]++;
       }
       MotFrameBoxes[] out = new MotFrameBoxes[lastFrame + 1];
       for (int f = 0; f <= lastFrame; f++) {
@@ -107,22 +120,21 @@ public final class MotBoxTable {
             new int[perFrame[f]], new boolean[perFrame[f]]);
       }
       int[] fill = new int[lastFrame + 1];
-      for (int i = 0; i < intRows.size(); i++) {
-        int[] r = intRows.get(i);
-        MotFrameBoxes fb = out[r[0]];
-        int k = fill[r[0]]++;
-        fb.ids()[k] = r[1];
-        fb.classes()[k] = r[2];
-        fb.consider()[k] = r[3] != 0;
-        System.arraycopy(boxRows.get(i), 0, fb.xywh(), 4 * k, 4);
+      for (int i = 0; i < n; i++) {
+        MotFrameBoxes fb = out[frames[i]];
+        int k = fill[frames[i]]++;
+        fb.ids()[k] = ids[i];
+        fb.classes()[k] = classes[i];
+        fb.consider()[k] = consider[i];
+        System.arraycopy(xywh, 4 * i, fb.xywh(), 4 * k, 4);
       }
       for (int f = 1; f <= lastFrame; f++) {
-        int[] ids = out[f].ids().clone();
-        Arrays.sort(ids);
-        for (int k = 1; k < ids.length; k++) {
-          if (ids[k] == ids[k - 1]) {
-            throw new InvalidInputException(file + ": id " + ids[k] + " appears twice in frame " + f
-                + ", expected unique ids per frame");
+        int[] sorted = out[f].ids().clone();
+        Arrays.sort(sorted);
+        for (int k = 1; k < sorted.length; k++) {
+          if (sorted[k] == sorted[k - 1]) {
+            throw new InvalidInputException(file + ": id " + sorted[k] + " appears twice in frame "
+                + f + ", expected unique ids per frame");
           }
         }
       }

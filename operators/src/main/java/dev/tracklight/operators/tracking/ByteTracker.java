@@ -87,7 +87,7 @@ public final class ByteTracker {
    * Output: the confirmed tracks of this frame, boxes from the Kalman state, class id and score of
    * the last matched detection, track ids set.
    *
-   * @throws InvalidInputException if a box coordinate or score is not finite
+   * @throws InvalidInputException if a box coordinate or score is not finite or a box has no height
    */
   public Detections update(Detections dets) {
     validate(dets);
@@ -277,20 +277,21 @@ public final class ByteTracker {
       boolean fuseScore) {
     int rows = tracks.size();
     double[] cost = new double[rows * nCols];
+    if (rows == 0 || nCols == 0) {
+      return cost;
+    }
+    double[] tb = boxesOf(tracks);
+    float[] db = dets.boxes();
     for (int r = 0; r < rows; r++) {
-      Track t = tracks.get(r);
-      double tx1 = t.x1();
-      double ty1 = t.y1();
-      double tx2 = t.x2();
-      double ty2 = t.y2();
+      int classId = tracks.get(r).classId;
       for (int c = 0; c < nCols; c++) {
         int d = cols[c];
-        if (config.perClass() && dets.classId(d) != t.classId) {
+        if (config.perClass() && dets.classId(d) != classId) {
           cost[r * nCols + c] = Double.POSITIVE_INFINITY;
           continue;
         }
-        double dist = 1 - PixelIou.iou(tx1, ty1, tx2, ty2, dets.x1(d), dets.y1(d), dets.x2(d),
-            dets.y2(d));
+        double dist = 1 - PixelIou.iou(tb[4 * r], tb[4 * r + 1], tb[4 * r + 2], tb[4 * r + 3],
+            db[4 * d], db[4 * d + 1], db[4 * d + 2], db[4 * d + 3]);
         // Same arithmetic as the original's fuse_score: 1 - (1 - dist) * score.
         cost[r * nCols + c] = fuseScore ? 1 - (1 - dist) * dets.score(d) : dist;
       }
@@ -298,11 +299,26 @@ public final class ByteTracker {
     return cost;
   }
 
+  /** Kalman boxes {@code x1,y1,x2,y2} of the tracks, computed once per use (hot loops reuse them). */
+  private static double[] boxesOf(List<Track> tracks) {
+    double[] b = new double[4 * tracks.size()];
+    for (int i = 0; i < tracks.size(); i++) {
+      Track t = tracks.get(i);
+      b[4 * i] = t.x1();
+      b[4 * i + 1] = t.y1();
+      b[4 * i + 2] = t.x2();
+      b[4 * i + 3] = t.y2();
+    }
+    return b;
+  }
+
   /** Original {@code remove_duplicate_stracks}: of two overlapping tracks keep the older one. */
   private void removeDuplicates(List<Track> a, List<Track> b) {
     boolean[] dropA = new boolean[a.size()];
     boolean[] dropB = new boolean[b.size()];
     boolean any = false;
+    double[] ba = boxesOf(a);
+    double[] bb = boxesOf(b);
     for (int p = 0; p < a.size(); p++) {
       Track tp = a.get(p);
       for (int q = 0; q < b.size(); q++) {
@@ -310,8 +326,8 @@ public final class ByteTracker {
         if (config.perClass() && tp.classId != tq.classId) {
           continue;
         }
-        double dist = 1 - PixelIou.iou(tp.x1(), tp.y1(), tp.x2(), tp.y2(), tq.x1(), tq.y1(),
-            tq.x2(), tq.y2());
+        double dist = 1 - PixelIou.iou(ba[4 * p], ba[4 * p + 1], ba[4 * p + 2], ba[4 * p + 3],
+            bb[4 * q], bb[4 * q + 1], bb[4 * q + 2], bb[4 * q + 3]);
         if (dist < DUPLICATE_IOU_DISTANCE) {
           any = true;
           if (tp.frameId - tp.startFrame > tq.frameId - tq.startFrame) {
@@ -366,10 +382,11 @@ public final class ByteTracker {
       for (int j = 0; j < 4; j++) {
         finite &= Float.isFinite(b[4 * i + j]);
       }
-      if (!finite) {
-        throw new InvalidInputException("detection " + i + " has a non-finite box or score ("
+      // A zero-height box would make the Kalman aspect ratio infinite and poison the track.
+      if (!finite || !(dets.y2(i) > dets.y1(i)) || !(dets.x2(i) >= dets.x1(i))) {
+        throw new InvalidInputException("detection " + i + " has an invalid box or score ("
             + dets.x1(i) + ", " + dets.y1(i) + ", " + dets.x2(i) + ", " + dets.y2(i) + ", score "
-            + dets.score(i) + "): expected finite x1,y1,x2,y2 and score");
+            + dets.score(i) + "): expected finite x1 <= x2, y1 < y2 and a finite score");
       }
     }
   }

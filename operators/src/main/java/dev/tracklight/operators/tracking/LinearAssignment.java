@@ -11,10 +11,11 @@ import java.util.Arrays;
  *
  * <p>Speed: pairs above the limit (for tracking, every pair of boxes that do not overlap) can never
  * be matched, so the bipartite graph of admissible pairs is split into connected components and each
- * component is solved on its own. A component is solved exactly with the Hungarian algorithm on the
- * same augmented {@code (r + c)} square matrix lapjv builds: real costs top-left, {@code limit / 2}
- * for "row unmatched" and "column unmatched", 0 for dummy-dummy. Typical tracking components have one
- * to three members, so the cubic solver is run on tiny matrices.
+ * component is solved on its own, exactly, with the Hungarian algorithm. lapjv's augmented
+ * {@code (r + c)} square matrix (real costs, {@code limit / 2} for "unmatched", 0 for dummy-dummy)
+ * has the same optimum as a rectangular {@code min(r,c) x (r + c)} matrix of {@code cost - limit}
+ * plus one zero-cost "unmatched" column per row, which is what is solved. Typical tracking components
+ * have one to three members; dense crowds make larger ones.
  *
  * <p>Stateless and thread-safe. Ties between equally cheap matchings may be broken differently from
  * lapjv; every returned matching is optimal.
@@ -118,31 +119,31 @@ public final class LinearAssignment {
       colToRow[col] = row;
       return;
     }
-    int k = r + c;
-    // Inadmissible pairs get a finite cost above the limit: never optimal, since two pads cost limit.
-    double inadmissible = limit + 1.0;
-    double pad = limit / 2;
-    double[] a = new double[k * k];
-    for (int i = 0; i < k; i++) {
-      for (int j = 0; j < k; j++) {
-        double v;
-        if (i < r && j < c) {
-          double x = cost[members[from + i] * cols + (members[split + j] - rows)];
-          v = x <= limit ? x : inadmissible;
-        } else if (i >= r && j >= c) {
-          v = 0;
-        } else {
-          v = pad;
-        }
-        a[i * k + j] = v;
+    // lapjv's extended (r + c) square matrix has the same optimum as this rectangular one: each
+    // pair costs (cost - limit), and every side of the smaller dimension has its own zero-cost
+    // "unmatched" column. Solving n x (m + n) with n = min(r, c) is ~4x cheaper than (r + c)^3.
+    boolean transposed = r > c;
+    int n = transposed ? c : r;
+    int m = transposed ? r : c;
+    int width = m + n;
+    // Inadmissible pairs cost more than staying unmatched (0), so an optimum never uses them.
+    double inadmissible = 1.0;
+    double[] a = new double[n * width];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < m; j++) {
+        int row = members[from + (transposed ? j : i)];
+        int col = members[split + (transposed ? i : j)] - rows;
+        double x = cost[row * cols + col];
+        a[i * width + j] = x <= limit ? x - limit : inadmissible;
       }
+      // columns m .. m+n-1: "unmatched", cost 0 (already zero)
     }
-    int[] assign = hungarian(a, k);
-    for (int i = 0; i < r; i++) {
+    int[] assign = hungarian(a, n, width);
+    for (int i = 0; i < n; i++) {
       int j = assign[i];
-      if (j < c) {
-        int row = members[from + i];
-        int col = members[split + j] - rows;
+      if (j < m) {
+        int row = members[from + (transposed ? j : i)];
+        int col = members[split + (transposed ? i : j)] - rows;
         if (cost[row * cols + col] <= limit) {
           rowToCol[row] = col;
           colToRow[col] = row;
@@ -152,17 +153,17 @@ public final class LinearAssignment {
   }
 
   /**
-   * Hungarian algorithm with potentials (shortest augmenting paths), O(k^3), on a dense square
-   * matrix; returns the column of each row.
+   * Hungarian algorithm with potentials (shortest augmenting paths) on a dense row-major
+   * {@code n x m} matrix with {@code n <= m}, O(n^2 m); returns the column of each row.
    */
-  static int[] hungarian(double[] a, int k) {
-    double[] u = new double[k + 1];
-    double[] v = new double[k + 1];
-    int[] p = new int[k + 1]; // p[j] = row (1-based) assigned to column j, 0 = none
-    int[] way = new int[k + 1];
-    double[] minv = new double[k + 1];
-    boolean[] used = new boolean[k + 1];
-    for (int i = 1; i <= k; i++) {
+  static int[] hungarian(double[] a, int n, int m) {
+    double[] u = new double[n + 1];
+    double[] v = new double[m + 1];
+    int[] p = new int[m + 1]; // p[j] = row (1-based) assigned to column j, 0 = none
+    int[] way = new int[m + 1];
+    double[] minv = new double[m + 1];
+    boolean[] used = new boolean[m + 1];
+    for (int i = 1; i <= n; i++) {
       p[0] = i;
       int j0 = 0;
       Arrays.fill(minv, Double.POSITIVE_INFINITY);
@@ -172,8 +173,8 @@ public final class LinearAssignment {
         int i0 = p[j0];
         double delta = Double.POSITIVE_INFINITY;
         int j1 = 0;
-        int rowBase = (i0 - 1) * k - 1;
-        for (int j = 1; j <= k; j++) {
+        int rowBase = (i0 - 1) * m - 1;
+        for (int j = 1; j <= m; j++) {
           if (!used[j]) {
             double cur = a[rowBase + j] - u[i0] - v[j];
             if (cur < minv[j]) {
@@ -186,7 +187,7 @@ public final class LinearAssignment {
             }
           }
         }
-        for (int j = 0; j <= k; j++) {
+        for (int j = 0; j <= m; j++) {
           if (used[j]) {
             u[p[j]] += delta;
             v[j] -= delta;
@@ -202,9 +203,11 @@ public final class LinearAssignment {
         j0 = j1;
       } while (j0 != 0);
     }
-    int[] rowToCol = new int[k];
-    for (int j = 1; j <= k; j++) {
-      rowToCol[p[j] - 1] = j - 1;
+    int[] rowToCol = new int[n];
+    for (int j = 1; j <= m; j++) {
+      if (p[j] != 0) {
+        rowToCol[p[j] - 1] = j - 1;
+      }
     }
     return rowToCol;
   }

@@ -144,11 +144,13 @@ class ByteTrackerTest {
   }
 
   @Test
-  void rejectsNonFiniteDetections() {
+  void rejectsNonFiniteOrFlatDetections() {
     ByteTracker t = new ByteTracker(ByteTrackConfig.defaults());
     InvalidInputException e = assertThrows(InvalidInputException.class,
         () -> t.update(dets(new double[] {0, Double.NaN, 10, 10, 0.9})));
     assertTrue(e.getMessage().contains("detection 0"), e.getMessage());
+    assertThrows(InvalidInputException.class,
+        () -> t.update(dets(box(0, 0, 0.9), new double[] {5, 10, 20, 10, 0.9})));
   }
 
   @Test

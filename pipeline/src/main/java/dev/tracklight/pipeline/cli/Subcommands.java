@@ -12,6 +12,8 @@ final class Subcommands {
     cli.addSubcommand(new BenchCommand());
     cli.addSubcommand(new DemoCommand());
     cli.addSubcommand(new DetectCommand());
+    cli.addSubcommand(new EvalMotCommand());
     cli.addSubcommand(new ModelsCommand());
+    cli.addSubcommand(new TrackMotCommand());
   }
 }
