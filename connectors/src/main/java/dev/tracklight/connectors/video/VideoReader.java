@@ -231,16 +231,19 @@ public final class VideoReader implements AutoCloseable {
   }
 
   /**
-   * Positions the reader at the first frame whose timestamp is at or after {@code timestampMs}.
+   * Positions the reader at the first frame whose timestamp is at or after {@code timestampMs}
+   * (sampling restarts there). A time past the last frame positions the reader at the end:
+   * {@link #next()} returns empty and {@link #completion()} reports how the file ends.
    *
    * @throws InvalidInputException if {@code timestampMs} is negative
    */
   public void seekToTimestamp(long timestampMs) {
+    requireOpen();
     if (timestampMs < 0) {
       throw new InvalidInputException("timestamp must be >= 0 ms, got " + timestampMs);
     }
     long target = (long) Math.ceil(timestampMs * info.fps() / 1000.0 - 1e-6);
-    if (indexedFrameCount > 0 && target >= indexedFrameCount) {
+    if (target >= info.frameCount()) {
       seekToEnd(); // seeking past the end is allowed: next() then ends the stream
       return;
     }
@@ -270,13 +273,25 @@ public final class VideoReader implements AutoCloseable {
     pending = null;
     boolean fromStart = aimMicros == Long.MIN_VALUE || aimMicros <= firstTimestampMicros;
     long counted = 0;
+    boolean sawFrame = false;
     while (true) {
       Frame frame = grabOrNull();
       if (frame == null) {
-        nextIndex = lastDecodedIndex + 1;
-        finish();
+        if (sawFrame) {
+          nextIndex = lastDecodedIndex + 1;
+          finish();
+        } else {
+          // Nothing decodes after the seek point: the end if the target lies beyond the duration
+          // the container declares, missing data if the container promised frames there.
+          nextIndex = target;
+          long targetMicros = info.frameRate().frameTimeMicros(target);
+          completion = info.durationMs() > 0 && targetMicros
+              < info.durationMs() * 1000 - info.frameRate().frameTimeMicros(1) - DURATION_SLACK_MICROS
+              ? ReadCompletion.TRUNCATED : ReadCompletion.COMPLETE;
+        }
         return true;
       }
+      sawFrame = true;
       long index = fromStart && aimMicros == Long.MIN_VALUE ? counted++
           : info.frameRate().frameIndexAt(frame.timestamp - firstTimestampMicros);
       if (index > target) {
@@ -294,7 +309,9 @@ public final class VideoReader implements AutoCloseable {
 
   /** Positions the reader after the last frame, so that {@link #next()} ends the stream. */
   private void seekToEnd() {
-    seekToFrame(indexedFrameCount - 1);
+    // The last frame the container announces (an estimate without an index); decoding on from it
+    // to the real end keeps completion() honest either way.
+    seekToFrame(Math.max(0, info.frameCount() - 1));
     pending = null;
     Frame frame;
     while ((frame = grabOrNull()) != null) {

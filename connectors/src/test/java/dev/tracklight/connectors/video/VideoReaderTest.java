@@ -125,6 +125,11 @@ class VideoReaderTest {
         assertEquals(500, frame.index(), file);
         assertEquals(expected.timestampMs(), frame.timestampMs(), file);
         assertArrayEquals(expected.image().pixels(), frame.image().pixels(), file);
+        reader.seekToTimestamp(600_000); // far past the end: the stream ends, it is not truncated
+        assertTrue(reader.next().isEmpty(), file);
+        assertEquals(ReadCompletion.COMPLETE, reader.completion(), file);
+        reader.seekToFrame(3); // and the reader recovers from the end
+        assertEquals(3, reader.next().orElseThrow().index(), file);
       }
     }
   }
