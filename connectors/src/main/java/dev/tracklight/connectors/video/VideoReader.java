@@ -114,6 +114,9 @@ public final class VideoReader implements AutoCloseable {
     }
     FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(path.toFile());
     grabber.setImageMode(FrameGrabber.ImageMode.COLOR); // BGR24, the BgrImage layout
+    // YUV -> BGR with bicubic chroma upsampling, as OpenCV's VideoCapture does: detections then
+    // match references made with cv2 (JavaCV's default, bilinear, shifts chroma edges slightly).
+    grabber.setImageScalingFlags(org.bytedeco.ffmpeg.global.swscale.SWS_BICUBIC);
     grabber.setVideoOption("threads", Integer.toString(options.decoderThreads()));
     try {
       grabber.start();

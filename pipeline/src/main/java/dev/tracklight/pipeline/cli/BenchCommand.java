@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "bench", description = "Run benchmarks and write JSON results.",
     mixinStandardHelpOptions = true,
-    subcommands = {BenchCommand.Jmh.class})
+    subcommands = {BenchCommand.Jmh.class, BenchCommand.DetectorThroughput.class})
 final class BenchCommand implements Runnable {
 
   @picocli.CommandLine.Spec
@@ -46,6 +46,35 @@ final class BenchCommand implements Runnable {
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Whole-detector throughput per engine and batch size, next to the engines' raw forward time. */
+  @Command(name = "detector", mixinStandardHelpOptions = true,
+      description = "Detector images/s per engine (onnxruntime, pytorch) at batch 1, 4, 8 on the CPU, "
+          + "with each engine's raw forward time; JSON to --out.")
+  static final class DetectorThroughput implements Callable<Integer> {
+
+    @Option(names = "--out", defaultValue = "bench-detector.json", description = "JSON result file (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--iterations", defaultValue = "20", description = "Timed calls per measurement (default: ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Override
+    public Integer call() throws java.io.IOException {
+      if (iterations < 1) {
+        throw new InvalidInputException("--iterations must be at least 1, got " + iterations);
+      }
+      String assets = System.getenv(dev.tracklight.inference.model.ModelRegistry.ASSETS_ENV);
+      if (assets == null || assets.isBlank()) {
+        throw new InvalidInputException("TRACKLIGHT_ASSETS is not set; expected the folder with models/ and images/");
+      }
+      Map<String, Object> result = dev.tracklight.pipeline.bench.DetectorThroughputBench.run(Path.of(assets), iterations);
+      writeJson(out, result);
+      System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+      System.out.println("results: " + out.toAbsolutePath());
+      return 0;
     }
   }
 
