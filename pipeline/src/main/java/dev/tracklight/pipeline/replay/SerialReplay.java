@@ -14,6 +14,7 @@ import dev.tracklight.connectors.video.VideoWriter;
 import dev.tracklight.inference.ClassNames;
 import dev.tracklight.inference.Detections;
 import dev.tracklight.inference.Detector;
+import dev.tracklight.inference.InvalidInputException;
 import dev.tracklight.inference.ModelInfo;
 import dev.tracklight.operators.annotation.AnnotationStyle;
 import dev.tracklight.operators.annotation.FrameAnnotator;
@@ -46,6 +47,8 @@ import java.util.function.LongSupplier;
  */
 public final class SerialReplay {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SerialReplay.class);
+
   /** Receives progress after every frame; the CLI draws a progress bar from it. */
   @FunctionalInterface
   public interface Progress {
@@ -75,53 +78,112 @@ public final class SerialReplay {
   /** Replays {@code video} into {@code outputs}, reporting to {@code progress}. */
   public Result replay(Path video, ReplayOutputs outputs, Progress progress) {
     long start = nanoClock.getAsLong();
-    StageTimes times = new StageTimes(nanoClock);
     try (VideoReader reader = VideoReader.open(video, VideoReadOptions.defaults())) {
       VideoInfo info = reader.info();
       createDirectories(outputs.dir());
-      ClassNames names = detector.classNames();
-      ByteTracker tracker = new ByteTracker(trackConfig.withFrameRate(info.fps()));
-      Map<Integer, Integer> classOfTrack = new TreeMap<>();
-      long frames = 0;
-      try (VideoWriter encoder = VideoWriter.create(outputs.annotatedVideo(), info.width(), info.height(),
-              VideoWriteOptions.h264(info.frameRate()));
-          StagedFile tracksJson = StagedFile.create(outputs.tracksJsonl());
-          StagedFile tracksMot = StagedFile.create(outputs.tracksMot());
-          FrameAnnotator annotator = FrameAnnotator.create(style, names)) {
-        times.reset();
-        for (var next = reader.next(); next.isPresent(); next = reader.next()) {
-          VideoFrame frame = next.get();
-          times.charge(Stage.DECODE);
-          Detections dets = detector.detect(frame.image());
-          times.charge(Stage.DETECT);
-          Detections tracks = tracker.update(dets);
-          times.charge(Stage.TRACK);
-          annotator.annotate(frame.image(), tracks);
-          times.charge(Stage.ANNOTATE);
-          encoder.write(frame.image());
-          times.charge(Stage.ENCODE);
-          tracksJson.writeLine(frameLine(frame, tracks, names));
-          for (int i = 0; i < tracks.size(); i++) {
-            tracksMot.writeLine(MotResultWriter.row(frame.index() + 1, tracks, i));
-            classOfTrack.putIfAbsent(tracks.trackId(i), tracks.classId(i));
-          }
-          times.charge(Stage.WRITE);
-          frames++;
-          progress.update(frames, info.frameCount(), nanoClock.getAsLong() - start);
+      try (Run run = new Run(info, outputs)) {
+        long frames = run.processAll(reader, progress, start);
+        if (frames == 0) {
+          throw new InvalidInputException(video + " has no decodable frame; expected a playable video");
         }
         boolean complete = !reader.truncated();
-        String problem = complete ? null : video + " is truncated or corrupt after frame " + (frames - 1)
-            + "; outputs cover the decodable part only";
-        if (frames == 0) {
-          throw new dev.tracklight.inference.InvalidInputException(video
-              + " has no decodable frame; expected a playable video");
-        }
+        String problem = complete ? null : video + " is truncated or corrupt after frame "
+            + (frames - 1) + "; outputs cover the decodable part only";
         double wall = (nanoClock.getAsLong() - start) / 1e9;
-        encoder.close();
-        tracksJson.commit();
-        tracksMot.commit();
-        writeSummary(outputs, video, info, frames, wall, times, classOfTrack, names, complete, problem);
+        run.commit();
+        writeSummary(outputs, video, info, frames, wall, run.times, run.classOfTrack, complete, problem);
         return new Result(outputs, frames, wall, frames / wall, complete, problem);
+      }
+    }
+  }
+
+  /**
+   * The per-video state of one replay: tracker, annotator and the staged outputs. Closing it
+   * without {@link #commit()} aborts every output, so no exit path can leave a file under a final
+   * name that looks complete.
+   */
+  private final class Run implements AutoCloseable {
+    final StageTimes times = new StageTimes(nanoClock);
+    final Map<Integer, Integer> classOfTrack = new TreeMap<>();
+    private final VideoInfo info;
+    private final ByteTracker tracker;
+    private final VideoWriter encoder;
+    private final StagedFile tracksJson;
+    private final StagedFile tracksMot;
+    private final FrameAnnotator annotator;
+    private boolean committed;
+
+    Run(VideoInfo info, ReplayOutputs outputs) {
+      this.info = info;
+      this.tracker = new ByteTracker(trackConfig.withFrameRate(info.fps()));
+      this.encoder = VideoWriter.create(outputs.annotatedVideo(), info.width(), info.height(),
+          VideoWriteOptions.h264(info.frameRate()));
+      StagedFile json = null;
+      StagedFile mot = null;
+      try {
+        json = StagedFile.create(outputs.tracksJsonl());
+        mot = StagedFile.create(outputs.tracksMot());
+        this.annotator = FrameAnnotator.create(style, detector.classNames());
+      } catch (RuntimeException e) {
+        encoder.abort();
+        closeAll(json, mot);
+        throw e;
+      }
+      this.tracksJson = json;
+      this.tracksMot = mot;
+    }
+
+    long processAll(VideoReader reader, Progress progress, long start) {
+      ClassNames names = detector.classNames();
+      long frames = 0;
+      times.reset();
+      for (var next = reader.next(); next.isPresent(); next = reader.next()) {
+        VideoFrame frame = next.get();
+        times.charge(Stage.DECODE);
+        Detections dets = detector.detect(frame.image());
+        times.charge(Stage.DETECT);
+        Detections tracks = tracker.update(dets);
+        times.charge(Stage.TRACK);
+        annotator.annotate(frame.image(), tracks);
+        times.charge(Stage.ANNOTATE);
+        encoder.write(frame.image());
+        times.charge(Stage.ENCODE);
+        tracksJson.writeLine(frameLine(frame, tracks, names));
+        for (int i = 0; i < tracks.size(); i++) {
+          tracksMot.writeLine(MotResultWriter.row(frame.index() + 1, tracks, i));
+          classOfTrack.putIfAbsent(tracks.trackId(i), tracks.classId(i));
+        }
+        times.charge(Stage.WRITE);
+        frames++;
+        progress.update(frames, info.frameCount(), nanoClock.getAsLong() - start);
+      }
+      return frames;
+    }
+
+    void commit() {
+      encoder.close();
+      tracksJson.commit();
+      tracksMot.commit();
+      committed = true;
+    }
+
+    @Override
+    public void close() {
+      if (!committed) {
+        encoder.abort();
+      }
+      closeAll(tracksJson, tracksMot, annotator);
+    }
+  }
+
+  private static void closeAll(AutoCloseable... resources) {
+    for (AutoCloseable r : resources) {
+      if (r != null) {
+        try {
+          r.close();
+        } catch (Exception e) {
+          LOG.warn("cannot close {}: {}", r, e.toString());
+        }
       }
     }
   }
@@ -144,8 +206,9 @@ public final class SerialReplay {
   }
 
   private void writeSummary(ReplayOutputs outputs, Path video, VideoInfo info, long frames,
-      double wall, StageTimes times, Map<Integer, Integer> classOfTrack, ClassNames names,
-      boolean complete, String problem) {
+      double wall, StageTimes times, Map<Integer, Integer> classOfTrack, boolean complete,
+      String problem) {
+    ClassNames names = detector.classNames();
     ModelInfo model = detector.info();
     ObjectNode s = json.createObjectNode();
     s.put("input", video.toString());
