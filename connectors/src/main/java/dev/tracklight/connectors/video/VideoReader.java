@@ -57,9 +57,10 @@ public final class VideoReader implements AutoCloseable {
   private static final long DURATION_SLACK_MICROS = 100_000;
 
   /**
-   * How far before a seek target the keyframe seek aims, in frame periods, so that JavaCV's own
-   * seek stops before the target and this class can decode forward to it exactly. Later retries back
-   * off further when the container's index is coarse.
+   * Extra seconds by which successive seek attempts aim before the target. Every attempt aims 1.5
+   * frames early so that JavaCV's own seek stops before the target and this class decodes forward to
+   * it exactly; if the demuxer still lands past the target (a coarse index), the next attempt backs
+   * off further, and as a last resort the file is decoded from the start.
    */
   private static final double[] SEEK_BACKOFF_SECONDS = {0, 1, 10};
 
@@ -105,6 +106,8 @@ public final class VideoReader implements AutoCloseable {
    *     video, or has no decodable video frame
    */
   public static VideoReader open(Path path, VideoReadOptions options) {
+    java.util.Objects.requireNonNull(path, "path");
+    java.util.Objects.requireNonNull(options, "options");
     FfmpegLogging.install();
     InputFiles.requireReadableFile(path, "video");
     MediaKind kind = ImageFiles.kindOf(path);

@@ -32,8 +32,9 @@ public record VideoWriteOptions(FrameRate frameRate, long bitrateBps, String enc
   public VideoWriteOptions {
     Objects.requireNonNull(frameRate, "frameRate");
     Objects.requireNonNull(encoder, "encoder");
-    if (bitrateBps < 0) {
-      throw new IllegalArgumentException("bitrate must be positive (or AUTO_BITRATE), got " + bitrateBps);
+    if (bitrateBps < 0 || bitrateBps > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("bitrate must be 1.." + Integer.MAX_VALUE
+          + " bit/s (or AUTO_BITRATE), got " + bitrateBps);
     }
     if (encoder.isBlank()) {
       throw new IllegalArgumentException("encoder name must not be blank");
@@ -45,8 +46,9 @@ public record VideoWriteOptions(FrameRate frameRate, long bitrateBps, String enc
     return new VideoWriteOptions(frameRate, AUTO_BITRATE, DEFAULT_ENCODER);
   }
 
+  /** An explicit bitrate in bits per second (1 .. Integer.MAX_VALUE, FFmpeg's int range). */
   public VideoWriteOptions withBitrate(long bps) {
-    if (bps <= 0) {
+    if (bps == AUTO_BITRATE) {
       throw new IllegalArgumentException("bitrate must be positive, got " + bps);
     }
     return new VideoWriteOptions(frameRate, bps, encoder);

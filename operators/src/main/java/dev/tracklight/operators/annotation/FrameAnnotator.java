@@ -3,7 +3,6 @@ package dev.tracklight.operators.annotation;
 import dev.tracklight.inference.BgrImage;
 import dev.tracklight.inference.ClassNames;
 import dev.tracklight.inference.Detections;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -138,6 +137,11 @@ public final class FrameAnnotator implements AutoCloseable {
     }
   }
 
+  /** The label {@link #annotate} draws for detection {@code i} ("" if the style shows none). */
+  String labelText(Detections detections, int i) {
+    return buildLabel(detections, i) ? label.toString() : "";
+  }
+
   /** Tracks whose trails are currently remembered (for tests and metrics). */
   int rememberedTracks() {
     return trails == null ? 0 : trails.trackCount();
@@ -160,19 +164,23 @@ public final class FrameAnnotator implements AutoCloseable {
       label.append('#').append(d.trackId(i));
     }
     if (style.showClassName()) {
-      appendSeparated(names.name(d.classId(i)));
+      separate();
+      label.append(names.name(d.classId(i)));
     }
     if (style.showScore()) {
-      appendSeparated(String.format(Locale.ROOT, "%.2f", d.score(i)));
+      // Two decimals without String.format: this runs for every box of every frame.
+      int hundredths = Math.round(Math.max(0f, Math.min(1f, d.score(i))) * 100);
+      separate();
+      label.append(hundredths / 100).append('.').append((char) ('0' + hundredths % 100 / 10))
+          .append((char) ('0' + hundredths % 10));
     }
     return label.length() > 0;
   }
 
-  private void appendSeparated(String part) {
+  private void separate() {
     if (label.length() > 0) {
       label.append(' ');
     }
-    label.append(part);
   }
 
   /** True if the box has positive area and overlaps the frame (NaN boxes are not visible). */
