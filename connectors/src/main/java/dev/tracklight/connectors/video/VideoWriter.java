@@ -5,15 +5,13 @@ import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 
+import dev.tracklight.connectors.media.AtomicRename;
 import dev.tracklight.inference.BgrImage;
 import dev.tracklight.inference.InvalidInputException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
@@ -88,7 +86,7 @@ public final class VideoWriter implements AutoCloseable {
    * @throws InvalidInputException if the size is not positive and even (4:2:0 chroma needs even
    *     dimensions), the encoder is not in this FFmpeg build or is not a video encoder, or the
    *     target directory does not exist
-   * @throws UncheckedIOException if the temporary file cannot be created
+   * @throws IllegalStateException if the encoder cannot start (e.g. the directory is not writable)
    */
   public static VideoWriter create(Path target, int width, int height, VideoWriteOptions options) {
     FfmpegLogging.install();
@@ -112,12 +110,7 @@ public final class VideoWriter implements AutoCloseable {
       throw new InvalidInputException("output directory does not exist: " + directory
           + " (expected an existing, writable directory)");
     }
-    Path temp;
-    try {
-      temp = Files.createTempFile(directory, "." + absolute.getFileName() + ".", ".part");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a temporary file next to " + absolute, e);
-    }
+    Path temp = AtomicRename.temporarySibling(absolute);
     FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(temp.toFile(), width, height, 0);
     recorder.setFormat("mp4"); // the temp name's extension must not choose the container
     recorder.setVideoCodecName(options.encoder());
@@ -208,21 +201,12 @@ public final class VideoWriter implements AutoCloseable {
     try {
       recorder.stop(); // flushes delayed frames, writes the trailer and (faststart) moves moov
       recorder.release();
-      moveIntoPlace();
+      AtomicRename.replace(temp, target);
       state = State.CLOSED;
     } catch (IOException e) { // FrameRecorder.Exception is an IOException
       fail();
       state = State.CLOSED;
       throw new IllegalStateException("finishing " + target + " failed: " + e.getMessage(), e);
-    }
-  }
-
-  private void moveIntoPlace() throws IOException {
-    try {
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      // Same directory, so only exotic file systems get here; a plain rename is the best left.
-      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
     }
   }
 

@@ -48,6 +48,10 @@ class VideoWriterTest {
     }
     assertTrue(Files.exists(out));
     assertEquals(List.of(out), listDirectory(), "no temporary file may be left");
+    Path plain = Files.writeString(temp.resolve("plain.txt"), "x"); // mode from the umask
+    assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(out),
+        "published video must get the usual file mode, not a temp file's 0600");
+    Files.delete(plain);
 
     List<String> boxes = Mp4TopLevelBoxes.read(out);
     assertTrue(boxes.indexOf("moov") >= 0 && boxes.indexOf("moov") < boxes.indexOf("mdat"),
