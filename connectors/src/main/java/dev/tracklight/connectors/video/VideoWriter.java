@@ -63,8 +63,12 @@ public final class VideoWriter implements AutoCloseable {
 
   private final Path target;
   private final Path temp;
+  /** Size of the frames the caller writes. */
   private final int width;
   private final int height;
+  /** Size of the encoded picture: the frame size, or one more where padding makes it even. */
+  private final int codedWidth;
+  private final int codedHeight;
   private final FFmpegFrameRecorder recorder;
   /** Reused native staging buffer for one BGR frame (see class note on ownership). */
   private final ByteBuffer staging;
@@ -76,23 +80,29 @@ public final class VideoWriter implements AutoCloseable {
     this.temp = temp;
     this.width = width;
     this.height = height;
+    this.codedWidth = width + width % 2;
+    this.codedHeight = height + height % 2;
     this.recorder = recorder;
-    this.staging = ByteBuffer.allocateDirect(width * height * 3);
+    // Zero-filled, and the padding column/row is never written: it stays black.
+    this.staging = ByteBuffer.allocateDirect(codedWidth * codedHeight * 3);
   }
 
   /**
    * Starts a video at {@code target} (created on {@link #close()}, replacing any existing file).
    *
-   * @throws InvalidInputException if the size is not positive and even (4:2:0 chroma needs even
-   *     dimensions), the encoder is not in this FFmpeg build or is not a video encoder, or the
+   * @throws InvalidInputException if the size is not positive, or odd without
+   *     {@link VideoWriteOptions#padToEven()} (4:2:0 chroma needs even dimensions), the encoder is not in this FFmpeg build or is not a video encoder, or the
    *     target directory does not exist
    * @throws IllegalStateException if the encoder cannot start (e.g. the directory is not writable)
    */
   public static VideoWriter create(Path target, int width, int height, VideoWriteOptions options) {
     FfmpegLogging.install();
-    if (width <= 0 || height <= 0 || width % 2 != 0 || height % 2 != 0) {
-      throw new InvalidInputException("video size must be positive and even for yuv420p H.264, got "
-          + width + "x" + height + "; pad or crop the frames to even dimensions");
+    if (width <= 0 || height <= 0) {
+      throw new InvalidInputException("video size must be positive, got " + width + "x" + height);
+    }
+    if (!options.padToEven() && (width % 2 != 0 || height % 2 != 0)) {
+      throw new InvalidInputException("video size must be even for yuv420p H.264, got " + width
+          + "x" + height + "; pad or crop the frames, or enable VideoWriteOptions.withPadToEven()");
     }
     AVCodec codec = avcodec_find_encoder_by_name(options.encoder());
     if (codec == null || codec.isNull()) {
@@ -111,14 +121,16 @@ public final class VideoWriter implements AutoCloseable {
           + " (expected an existing, writable directory)");
     }
     Path temp = AtomicRename.temporarySibling(absolute);
-    FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(temp.toFile(), width, height, 0);
+    int codedWidth = width + width % 2;
+    int codedHeight = height + height % 2;
+    FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(temp.toFile(), codedWidth, codedHeight, 0);
     recorder.setFormat("mp4"); // the temp name's extension must not choose the container
     recorder.setVideoCodecName(options.encoder());
     recorder.setVideoCodec(codec.id());
     recorder.setPixelFormat(AV_PIX_FMT_YUV420P);
     // JavaCV turns the double back into a rational with av_d2q, which recovers n/1001 and 179/6.
     recorder.setFrameRate(options.frameRate().fps());
-    recorder.setVideoBitrate(Math.toIntExact(options.effectiveBitrate(width, height)));
+    recorder.setVideoBitrate(Math.toIntExact(options.effectiveBitrate(codedWidth, codedHeight)));
     recorder.setGopSize(Math.max(1,
         (int) Math.round(KEYFRAME_INTERVAL_SECONDS * options.frameRate().fps())));
     recorder.setOption("movflags", "+faststart");
@@ -150,10 +162,17 @@ public final class VideoWriter implements AutoCloseable {
           + " but the video is " + width + "x" + height);
     }
     staging.clear();
-    staging.put(image.pixels());
-    staging.flip();
+    if (codedWidth == width) {
+      staging.put(image.pixels()); // rows are contiguous; any padding row stays black
+    } else {
+      for (int y = 0; y < height; y++) {
+        staging.put(y * codedWidth * 3, image.pixels(), y * width * 3, width * 3);
+      }
+    }
+    staging.position(0).limit(codedWidth * codedHeight * 3);
     try {
-      recorder.recordImage(width, height, Frame.DEPTH_UBYTE, 3, width * 3, AV_PIX_FMT_BGR24, staging);
+      recorder.recordImage(codedWidth, codedHeight, Frame.DEPTH_UBYTE, 3, codedWidth * 3,
+          AV_PIX_FMT_BGR24, staging);
     } catch (FrameRecorder.Exception e) {
       fail();
       throw new IllegalStateException("encoding frame " + framesWritten + " of " + target

@@ -96,6 +96,39 @@ class VideoWriterTest {
   }
 
   @Test
+  void oddSizedFramesArePaddedOnlyWhenAskedTo() throws IOException {
+    Path webm = TestAssets.file("videos/dog_golden_retriever_swimming_360p_vp9.webm");
+    List<VideoFrame> dog;
+    VideoInfo info;
+    try (VideoReader reader = VideoReader.open(webm, VideoReadOptions.defaults())) {
+      info = reader.info();
+      dog = Stream.generate(() -> reader.next().orElseThrow()).limit(24).toList();
+    }
+    assertThrows(InvalidInputException.class, () -> VideoWriter.create(temp.resolve("odd.mp4"),
+        360, 203, VideoWriteOptions.h264(info.frameRate())));
+    Path out = temp.resolve("padded.mp4");
+    try (VideoWriter writer = VideoWriter.create(out, 360, 203,
+        VideoWriteOptions.h264(info.frameRate()).withPadToEven())) {
+      dog.forEach(f -> writer.write(f.image()));
+    }
+    List<VideoFrame> back = VideoReaderTest.readAll(out, VideoReadOptions.defaults());
+    assertEquals(24, back.size());
+    try (VideoReader reader = VideoReader.open(out, VideoReadOptions.defaults())) {
+      assertEquals(360, reader.info().width());
+      assertEquals(204, reader.info().height());
+      assertEquals(new FrameRate(24000, 1001), reader.info().frameRate());
+    }
+    BgrImage last = back.get(23).image();
+    int bottomRow = 0;
+    for (int i = 203 * 360 * 3; i < last.pixels().length; i++) {
+      bottomRow = Math.max(bottomRow, last.pixels()[i] & 0xFF);
+    }
+    assertTrue(bottomRow < 40, "padding row should be black, max value " + bottomRow);
+    int at = (100 * 360 + 180) * 3; // an image pixel keeps its place (no shift or stretch)
+    assertEquals(dog.get(23).image().pixels()[at] & 0xFF, last.pixels()[at] & 0xFF, 12);
+  }
+
+  @Test
   void abortLeavesNothingBehind() throws IOException {
     Path out = temp.resolve("aborted.mp4");
     VideoWriter writer = VideoWriter.create(out, 640, 360, VideoWriteOptions.h264(FrameRate.of(25)));
