@@ -412,7 +412,7 @@ public final class VideoReader implements AutoCloseable {
 
   /** FFmpeg demuxers that present a still picture as a one-frame video. */
   private static boolean isStillImageDemuxer(String container) {
-    return container.equals("image2") || container.endsWith("_pipe") || container.equals("webp")
+    return container.equals("image2") || container.endsWith("_pipe") || container.equals("ico")
         || container.equals("gif");
   }
 
