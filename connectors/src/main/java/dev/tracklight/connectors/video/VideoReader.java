@@ -72,7 +72,9 @@ public final class VideoReader implements AutoCloseable {
   private final long indexedFrameCount;
   private final long firstTimestampMicros;
 
+  /** A decoded frame not yet offered to the sampling (the first frame, or the seek target). */
   private VideoFrame pending;
+  private long pendingMicros;
   private long nextIndex;
   private long lastDecodedIndex = -1;
   private long lastDecodedMicros = Long.MIN_VALUE;
@@ -93,6 +95,7 @@ public final class VideoReader implements AutoCloseable {
     }
     firstTimestampMicros = first.timestamp;
     pending = toVideoFrame(0, first);
+    pendingMicros = first.timestamp;
     lastDecodedIndex = 0;
     lastDecodedMicros = first.timestamp;
     nextIndex = 1;
@@ -170,7 +173,7 @@ public final class VideoReader implements AutoCloseable {
     if (pending != null) {
       VideoFrame frame = pending;
       pending = null;
-      if (sampler.keep(frame.index(), frame.timestampMs() * 1000)) {
+      if (sampler.keep(frame.index(), pendingMicros - firstTimestampMicros)) {
         return Optional.of(frame);
       }
     }
@@ -274,7 +277,7 @@ public final class VideoReader implements AutoCloseable {
       throw new IllegalStateException("seek failed in " + path + ": " + e.getMessage(), e);
     }
     pending = null;
-    boolean fromStart = aimMicros == Long.MIN_VALUE || aimMicros <= firstTimestampMicros;
+    boolean countFromStart = aimMicros == Long.MIN_VALUE;
     long counted = 0;
     boolean sawFrame = false;
     while (true) {
@@ -295,7 +298,7 @@ public final class VideoReader implements AutoCloseable {
         return true;
       }
       sawFrame = true;
-      long index = fromStart && aimMicros == Long.MIN_VALUE ? counted++
+      long index = countFromStart ? counted++
           : info.frameRate().frameIndexAt(frame.timestamp - firstTimestampMicros);
       if (index > target) {
         return false;
@@ -304,6 +307,7 @@ public final class VideoReader implements AutoCloseable {
       lastDecodedMicros = frame.timestamp;
       if (index == target) {
         pending = toVideoFrame(index, frame);
+        pendingMicros = frame.timestamp;
         nextIndex = index + 1;
         return true;
       }
