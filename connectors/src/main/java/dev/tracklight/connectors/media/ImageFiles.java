@@ -82,8 +82,31 @@ public final class ImageFiles {
         || startsWith(h, 0, 'F', 'L', 'V') // Flash video
         || startsWith(h, 0, 0x00, 0x00, 0x01, 0xBA) // MPEG program stream
         || startsWith(h, 0, 0x30, 0x26, 0xB2, 0x75) // ASF / WMV
-        || startsWith(h, 0, 0x00, 0x00, 0x00, 0x01) || startsWith(h, 0, 0x00, 0x00, 0x01) // Annex-B
+        || startsWith(h, 0, 0x00, 0x00, 0x01, 0xB3) // MPEG-1/2 video elementary stream
+        || isAnnexBStream(h) // raw H.264 / H.265 as cameras and RTSP dumps write them
         || h.length > 2 * 188 && h[0] == 0x47 && h[188] == 0x47 && h[2 * 188] == 0x47; // MPEG-TS
+  }
+
+  /**
+   * A start code (00 00 01 or 00 00 00 01) followed by a NAL unit a stream begins with: H.264 SPS
+   * (type 7) or access unit delimiter (9), H.265 VPS (32) or delimiter (35). Checking the NAL type
+   * keeps other files that happen to start with 00 00 01 (Windows icons) from passing as video.
+   */
+  private static boolean isAnnexBStream(byte[] h) {
+    int nal;
+    if (startsWith(h, 0, 0x00, 0x00, 0x00, 0x01) && h.length > 4) {
+      nal = h[4] & 0xFF;
+    } else if (startsWith(h, 0, 0x00, 0x00, 0x01) && h.length > 3) {
+      nal = h[3] & 0xFF;
+    } else {
+      return false;
+    }
+    if ((nal & 0x80) != 0) {
+      return false; // forbidden_zero_bit
+    }
+    int h264Type = nal & 0x1F;
+    int h265Type = (nal >> 1) & 0x3F;
+    return h264Type == 7 || h264Type == 9 || h265Type == 32 || h265Type == 35;
   }
 
   /** HEIF/AVIF stills use the ISO BMFF {@code ftyp} box too; their brands mark them as images. */

@@ -6,10 +6,9 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 import dev.tracklight.inference.BgrImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -45,33 +44,21 @@ public final class ImageWriter {
       out.get(jpeg);
     }
     Path target = path.toAbsolutePath();
-    Path temp = null;
+    Path temp = AtomicRename.temporarySibling(target);
     try {
-      temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-      Files.write(temp, jpeg);
-      moveIntoPlace(temp, target);
+      Files.write(temp, jpeg, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      AtomicRename.replace(temp, target);
     } catch (IOException e) {
       deleteQuietly(temp);
       throw new UncheckedIOException("cannot write JPEG " + path + ": " + e.getMessage(), e);
     }
   }
 
-  static void moveIntoPlace(Path temp, Path target) throws IOException {
-    try {
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      // Same directory, so this only happens on exotic file systems; a plain rename is the best left.
-      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
-
   private static void deleteQuietly(Path temp) {
-    if (temp != null) {
-      try {
-        Files.deleteIfExists(temp);
-      } catch (IOException ignored) {
-        // The original failure is what the caller needs to see.
-      }
+    try {
+      Files.deleteIfExists(temp);
+    } catch (IOException ignored) {
+      // The original failure is what the caller needs to see.
     }
   }
 }

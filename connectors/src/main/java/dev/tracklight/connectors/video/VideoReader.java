@@ -57,9 +57,10 @@ public final class VideoReader implements AutoCloseable {
   private static final long DURATION_SLACK_MICROS = 100_000;
 
   /**
-   * How far before a seek target the keyframe seek aims, in frame periods, so that JavaCV's own
-   * seek stops before the target and this class can decode forward to it exactly. Later retries back
-   * off further when the container's index is coarse.
+   * Extra seconds by which successive seek attempts aim before the target. Every attempt aims 1.5
+   * frames early so that JavaCV's own seek stops before the target and this class decodes forward to
+   * it exactly; if the demuxer still lands past the target (a coarse index), the next attempt backs
+   * off further, and as a last resort the file is decoded from the start.
    */
   private static final double[] SEEK_BACKOFF_SECONDS = {0, 1, 10};
 
@@ -71,7 +72,9 @@ public final class VideoReader implements AutoCloseable {
   private final long indexedFrameCount;
   private final long firstTimestampMicros;
 
+  /** A decoded frame not yet offered to the sampling (the first frame, or the seek target). */
   private VideoFrame pending;
+  private long pendingMicros;
   private long nextIndex;
   private long lastDecodedIndex = -1;
   private long lastDecodedMicros = Long.MIN_VALUE;
@@ -92,6 +95,7 @@ public final class VideoReader implements AutoCloseable {
     }
     firstTimestampMicros = first.timestamp;
     pending = toVideoFrame(0, first);
+    pendingMicros = first.timestamp;
     lastDecodedIndex = 0;
     lastDecodedMicros = first.timestamp;
     nextIndex = 1;
@@ -105,6 +109,8 @@ public final class VideoReader implements AutoCloseable {
    *     video, or has no decodable video frame
    */
   public static VideoReader open(Path path, VideoReadOptions options) {
+    java.util.Objects.requireNonNull(path, "path");
+    java.util.Objects.requireNonNull(options, "options");
     FfmpegLogging.install();
     InputFiles.requireReadableFile(path, "video");
     MediaKind kind = ImageFiles.kindOf(path);
@@ -170,7 +176,7 @@ public final class VideoReader implements AutoCloseable {
     if (pending != null) {
       VideoFrame frame = pending;
       pending = null;
-      if (sampler.keep(frame.index(), frame.timestampMs() * 1000)) {
+      if (sampler.keep(frame.index(), pendingMicros - firstTimestampMicros)) {
         return Optional.of(frame);
       }
     }
@@ -274,7 +280,7 @@ public final class VideoReader implements AutoCloseable {
       throw new IllegalStateException("seek failed in " + path + ": " + e.getMessage(), e);
     }
     pending = null;
-    boolean fromStart = aimMicros == Long.MIN_VALUE || aimMicros <= firstTimestampMicros;
+    boolean countFromStart = aimMicros == Long.MIN_VALUE;
     long counted = 0;
     boolean sawFrame = false;
     while (true) {
@@ -295,7 +301,7 @@ public final class VideoReader implements AutoCloseable {
         return true;
       }
       sawFrame = true;
-      long index = fromStart && aimMicros == Long.MIN_VALUE ? counted++
+      long index = countFromStart ? counted++
           : info.frameRate().frameIndexAt(frame.timestamp - firstTimestampMicros);
       if (index > target) {
         return false;
@@ -304,6 +310,7 @@ public final class VideoReader implements AutoCloseable {
       lastDecodedMicros = frame.timestamp;
       if (index == target) {
         pending = toVideoFrame(index, frame);
+        pendingMicros = frame.timestamp;
         nextIndex = index + 1;
         return true;
       }
@@ -412,7 +419,7 @@ public final class VideoReader implements AutoCloseable {
 
   /** FFmpeg demuxers that present a still picture as a one-frame video. */
   private static boolean isStillImageDemuxer(String container) {
-    return container.equals("image2") || container.endsWith("_pipe") || container.equals("webp")
+    return container.equals("image2") || container.endsWith("_pipe") || container.equals("ico")
         || container.equals("gif");
   }
 

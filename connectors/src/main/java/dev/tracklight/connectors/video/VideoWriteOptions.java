@@ -10,8 +10,12 @@ import java.util.Objects;
  *     from the resolution and frame rate ({@link #defaultBitrate})
  * @param encoder FFmpeg encoder name. {@value #DEFAULT_ENCODER} is the H.264 encoder in the LGPL
  *     FFmpeg that JavaCV ships; {@code libx264} needs the GPL FFmpeg jar (see {@link VideoWriter})
+ * @param padToEven accept frames with an odd width or height and add one black column or row
+ *     (right/bottom) to encode them; 4:2:0 video needs even dimensions. Off by default so that a
+ *     size change is always the caller's explicit choice.
  */
-public record VideoWriteOptions(FrameRate frameRate, long bitrateBps, String encoder) {
+public record VideoWriteOptions(FrameRate frameRate, long bitrateBps, String encoder,
+    boolean padToEven) {
 
   /** Cisco's OpenH264: the only software H.264 encoder in the LGPL FFmpeg build. */
   public static final String DEFAULT_ENCODER = "libopenh264";
@@ -32,8 +36,9 @@ public record VideoWriteOptions(FrameRate frameRate, long bitrateBps, String enc
   public VideoWriteOptions {
     Objects.requireNonNull(frameRate, "frameRate");
     Objects.requireNonNull(encoder, "encoder");
-    if (bitrateBps < 0) {
-      throw new IllegalArgumentException("bitrate must be positive (or AUTO_BITRATE), got " + bitrateBps);
+    if (bitrateBps < 0 || bitrateBps > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("bitrate must be 1.." + Integer.MAX_VALUE
+          + " bit/s (or AUTO_BITRATE), got " + bitrateBps);
     }
     if (encoder.isBlank()) {
       throw new IllegalArgumentException("encoder name must not be blank");
@@ -42,18 +47,24 @@ public record VideoWriteOptions(FrameRate frameRate, long bitrateBps, String enc
 
   /** H.264 with OpenH264 at {@code frameRate} and an automatic bitrate. */
   public static VideoWriteOptions h264(FrameRate frameRate) {
-    return new VideoWriteOptions(frameRate, AUTO_BITRATE, DEFAULT_ENCODER);
+    return new VideoWriteOptions(frameRate, AUTO_BITRATE, DEFAULT_ENCODER, false);
   }
 
+  /** An explicit bitrate in bits per second (1 .. Integer.MAX_VALUE, FFmpeg's int range). */
   public VideoWriteOptions withBitrate(long bps) {
-    if (bps <= 0) {
+    if (bps == AUTO_BITRATE) {
       throw new IllegalArgumentException("bitrate must be positive, got " + bps);
     }
-    return new VideoWriteOptions(frameRate, bps, encoder);
+    return new VideoWriteOptions(frameRate, bps, encoder, padToEven);
   }
 
   public VideoWriteOptions withEncoder(String name) {
-    return new VideoWriteOptions(frameRate, bitrateBps, name);
+    return new VideoWriteOptions(frameRate, bitrateBps, name, padToEven);
+  }
+
+  /** Pad odd-sized frames with one black row/column (e.g. a 360x203 WebM becomes 360x204). */
+  public VideoWriteOptions withPadToEven() {
+    return new VideoWriteOptions(frameRate, bitrateBps, encoder, true);
   }
 
   /** The bitrate used for a {@code width x height} video: the explicit one, or the automatic one. */

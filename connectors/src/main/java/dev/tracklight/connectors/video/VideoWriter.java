@@ -5,15 +5,13 @@ import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 
+import dev.tracklight.connectors.media.AtomicRename;
 import dev.tracklight.inference.BgrImage;
 import dev.tracklight.inference.InvalidInputException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
@@ -65,8 +63,12 @@ public final class VideoWriter implements AutoCloseable {
 
   private final Path target;
   private final Path temp;
+  /** Size of the frames the caller writes. */
   private final int width;
   private final int height;
+  /** Size of the encoded picture: the frame size, or one more where padding makes it even. */
+  private final int codedWidth;
+  private final int codedHeight;
   private final FFmpegFrameRecorder recorder;
   /** Reused native staging buffer for one BGR frame (see class note on ownership). */
   private final ByteBuffer staging;
@@ -78,23 +80,29 @@ public final class VideoWriter implements AutoCloseable {
     this.temp = temp;
     this.width = width;
     this.height = height;
+    this.codedWidth = width + width % 2;
+    this.codedHeight = height + height % 2;
     this.recorder = recorder;
-    this.staging = ByteBuffer.allocateDirect(width * height * 3);
+    // Zero-filled, and the padding column/row is never written: it stays black.
+    this.staging = ByteBuffer.allocateDirect(codedWidth * codedHeight * 3);
   }
 
   /**
    * Starts a video at {@code target} (created on {@link #close()}, replacing any existing file).
    *
-   * @throws InvalidInputException if the size is not positive and even (4:2:0 chroma needs even
-   *     dimensions), the encoder is not in this FFmpeg build or is not a video encoder, or the
+   * @throws InvalidInputException if the size is not positive, or odd without
+   *     {@link VideoWriteOptions#padToEven()} (4:2:0 chroma needs even dimensions), the encoder is not in this FFmpeg build or is not a video encoder, or the
    *     target directory does not exist
-   * @throws UncheckedIOException if the temporary file cannot be created
+   * @throws IllegalStateException if the encoder cannot start (e.g. the directory is not writable)
    */
   public static VideoWriter create(Path target, int width, int height, VideoWriteOptions options) {
     FfmpegLogging.install();
-    if (width <= 0 || height <= 0 || width % 2 != 0 || height % 2 != 0) {
-      throw new InvalidInputException("video size must be positive and even for yuv420p H.264, got "
-          + width + "x" + height + "; pad or crop the frames to even dimensions");
+    if (width <= 0 || height <= 0) {
+      throw new InvalidInputException("video size must be positive, got " + width + "x" + height);
+    }
+    if (!options.padToEven() && (width % 2 != 0 || height % 2 != 0)) {
+      throw new InvalidInputException("video size must be even for yuv420p H.264, got " + width
+          + "x" + height + "; pad or crop the frames, or enable VideoWriteOptions.withPadToEven()");
     }
     AVCodec codec = avcodec_find_encoder_by_name(options.encoder());
     if (codec == null || codec.isNull()) {
@@ -112,20 +120,17 @@ public final class VideoWriter implements AutoCloseable {
       throw new InvalidInputException("output directory does not exist: " + directory
           + " (expected an existing, writable directory)");
     }
-    Path temp;
-    try {
-      temp = Files.createTempFile(directory, "." + absolute.getFileName() + ".", ".part");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a temporary file next to " + absolute, e);
-    }
-    FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(temp.toFile(), width, height, 0);
+    Path temp = AtomicRename.temporarySibling(absolute);
+    int codedWidth = width + width % 2;
+    int codedHeight = height + height % 2;
+    FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(temp.toFile(), codedWidth, codedHeight, 0);
     recorder.setFormat("mp4"); // the temp name's extension must not choose the container
     recorder.setVideoCodecName(options.encoder());
     recorder.setVideoCodec(codec.id());
     recorder.setPixelFormat(AV_PIX_FMT_YUV420P);
     // JavaCV turns the double back into a rational with av_d2q, which recovers n/1001 and 179/6.
     recorder.setFrameRate(options.frameRate().fps());
-    recorder.setVideoBitrate(Math.toIntExact(options.effectiveBitrate(width, height)));
+    recorder.setVideoBitrate(Math.toIntExact(options.effectiveBitrate(codedWidth, codedHeight)));
     recorder.setGopSize(Math.max(1,
         (int) Math.round(KEYFRAME_INTERVAL_SECONDS * options.frameRate().fps())));
     recorder.setOption("movflags", "+faststart");
@@ -157,10 +162,17 @@ public final class VideoWriter implements AutoCloseable {
           + " but the video is " + width + "x" + height);
     }
     staging.clear();
-    staging.put(image.pixels());
-    staging.flip();
+    if (codedWidth == width) {
+      staging.put(image.pixels()); // rows are contiguous; any padding row stays black
+    } else {
+      for (int y = 0; y < height; y++) {
+        staging.put(y * codedWidth * 3, image.pixels(), y * width * 3, width * 3);
+      }
+    }
+    staging.position(0).limit(codedWidth * codedHeight * 3);
     try {
-      recorder.recordImage(width, height, Frame.DEPTH_UBYTE, 3, width * 3, AV_PIX_FMT_BGR24, staging);
+      recorder.recordImage(codedWidth, codedHeight, Frame.DEPTH_UBYTE, 3, codedWidth * 3,
+          AV_PIX_FMT_BGR24, staging);
     } catch (FrameRecorder.Exception e) {
       fail();
       throw new IllegalStateException("encoding frame " + framesWritten + " of " + target
@@ -208,21 +220,12 @@ public final class VideoWriter implements AutoCloseable {
     try {
       recorder.stop(); // flushes delayed frames, writes the trailer and (faststart) moves moov
       recorder.release();
-      moveIntoPlace();
+      AtomicRename.replace(temp, target);
       state = State.CLOSED;
     } catch (IOException e) { // FrameRecorder.Exception is an IOException
       fail();
       state = State.CLOSED;
       throw new IllegalStateException("finishing " + target + " failed: " + e.getMessage(), e);
-    }
-  }
-
-  private void moveIntoPlace() throws IOException {
-    try {
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      // Same directory, so only exotic file systems get here; a plain rename is the best left.
-      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
     }
   }
 

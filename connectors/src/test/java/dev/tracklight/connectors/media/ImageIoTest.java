@@ -61,8 +61,8 @@ class ImageIoTest {
 
   @Test
   void videoIsRejectedAsImage() {
-    InvalidInputException e = assertThrows(InvalidInputException.class,
-        () -> ImageReader.read(TestAssets.file("videos/bottles_hands_360p.mp4")));
+    Path video = TestAssets.file("videos/bottles_hands_360p.mp4");
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> ImageReader.read(video));
     assertTrue(e.getMessage().contains("is a video, not an image"), e.getMessage());
   }
 
@@ -90,6 +90,9 @@ class ImageIoTest {
     try (Stream<Path> files = Files.list(temp)) {
       assertEquals(List.of(out), files.toList(), "no temporary file left");
     }
+    Path plain = Files.writeString(temp.resolve("plain.txt"), "x"); // mode from the umask
+    assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(out));
+    Files.delete(plain);
     assertTrue(ImageFiles.isImage(out));
     BgrImage back = ImageReader.read(out);
     assertSize(768, 576, back);

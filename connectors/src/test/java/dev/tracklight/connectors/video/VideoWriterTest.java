@@ -48,6 +48,10 @@ class VideoWriterTest {
     }
     assertTrue(Files.exists(out));
     assertEquals(List.of(out), listDirectory(), "no temporary file may be left");
+    Path plain = Files.writeString(temp.resolve("plain.txt"), "x"); // mode from the umask
+    assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(out),
+        "published video must get the usual file mode, not a temp file's 0600");
+    Files.delete(plain);
 
     List<String> boxes = Mp4TopLevelBoxes.read(out);
     assertTrue(boxes.indexOf("moov") >= 0 && boxes.indexOf("moov") < boxes.indexOf("mdat"),
@@ -89,6 +93,39 @@ class VideoWriterTest {
       assertEquals(FrameRate.of(10), reader.info().frameRate());
     }
     assertEquals(20, VideoReaderTest.readAll(out, VideoReadOptions.defaults()).size());
+  }
+
+  @Test
+  void oddSizedFramesArePaddedOnlyWhenAskedTo() throws IOException {
+    Path webm = TestAssets.file("videos/dog_golden_retriever_swimming_360p_vp9.webm");
+    List<VideoFrame> dog;
+    VideoInfo info;
+    try (VideoReader reader = VideoReader.open(webm, VideoReadOptions.defaults())) {
+      info = reader.info();
+      dog = Stream.generate(() -> reader.next().orElseThrow()).limit(24).toList();
+    }
+    assertThrows(InvalidInputException.class, () -> VideoWriter.create(temp.resolve("odd.mp4"),
+        360, 203, VideoWriteOptions.h264(info.frameRate())));
+    Path out = temp.resolve("padded.mp4");
+    try (VideoWriter writer = VideoWriter.create(out, 360, 203,
+        VideoWriteOptions.h264(info.frameRate()).withPadToEven())) {
+      dog.forEach(f -> writer.write(f.image()));
+    }
+    List<VideoFrame> back = VideoReaderTest.readAll(out, VideoReadOptions.defaults());
+    assertEquals(24, back.size());
+    try (VideoReader reader = VideoReader.open(out, VideoReadOptions.defaults())) {
+      assertEquals(360, reader.info().width());
+      assertEquals(204, reader.info().height());
+      assertEquals(new FrameRate(24000, 1001), reader.info().frameRate());
+    }
+    BgrImage last = back.get(23).image();
+    int bottomRow = 0;
+    for (int i = 203 * 360 * 3; i < last.pixels().length; i++) {
+      bottomRow = Math.max(bottomRow, last.pixels()[i] & 0xFF);
+    }
+    assertTrue(bottomRow < 40, "padding row should be black, max value " + bottomRow);
+    int at = (100 * 360 + 180) * 3; // an image pixel keeps its place (no shift or stretch)
+    assertEquals(dog.get(23).image().pixels()[at] & 0xFF, last.pixels()[at] & 0xFF, 12);
   }
 
   @Test

@@ -3,7 +3,6 @@ package dev.tracklight.operators.annotation;
 import dev.tracklight.inference.BgrImage;
 import dev.tracklight.inference.ClassNames;
 import dev.tracklight.inference.Detections;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -22,16 +21,24 @@ import java.util.Objects;
  * <p><b>Order.</b> Blur first (labels and boxes stay readable over a blurred person), then trails,
  * boxes and labels, so labels are never hidden under another object's outline.
  *
- * <p><b>Backends</b> (JMH {@code AnnotationBenchmark}, 1280x720, 20 tracked boxes with 30-point
- * trails and labels, 2 cores, see the report in the pipeline module): measured numbers are in
- * {@link #DEFAULT_BACKEND}'s comment. Both are kept because they are cleanly selectable
- * ({@link AnnotationBackend}) and render the same primitives; Java2D needs no native code.
+ * <p><b>Backends.</b> Measured with JMH {@code AnnotationBenchmark} (pipeline module): one
+ * 1280x720 frame, 20 tracked moving boxes with labels (id, class, score) and 30-point trails,
+ * {@code -f 1 -wi 3 -i 5}, on a 2-core machine shared with other builds (load 5-7, so errors are
+ * wide; two runs shown):
+ * <pre>
+ *                         Java2D            OpenCV
+ *   boxes+labels+trails   0.47 / 0.73 ms    1.18 / 1.10 ms
+ *   + blur 10 persons     3.4  / 2.8  ms    4.6  / 2.5  ms   (31 px kernel, two passes)
+ * </pre>
+ * Java2D is the default: it draws straight into the frame's array, while OpenCV pays for two 2.7 MB
+ * copies (in and out of a native Mat) per 720p frame plus a JNI call per primitive; with blurring the
+ * two are within noise (OpenCV's SIMD blur against {@link BoxBlur}). OpenCV is kept because it is
+ * cleanly selectable ({@link AnnotationBackend}) and renders Hershey text with no system fonts,
+ * which matters in minimal containers where Java2D finds no font configuration.
  */
 public final class FrameAnnotator implements AutoCloseable {
 
-  /**
-   * The faster backend on the benchmark above (filled in from the measurement).
-   */
+  /** The faster backend on the benchmark in the class header. */
   public static final AnnotationBackend DEFAULT_BACKEND = AnnotationBackend.JAVA2D;
 
   private final AnnotationStyle style;
@@ -130,6 +137,11 @@ public final class FrameAnnotator implements AutoCloseable {
     }
   }
 
+  /** The label {@link #annotate} draws for detection {@code i} ("" if the style shows none). */
+  String labelText(Detections detections, int i) {
+    return buildLabel(detections, i) ? label.toString() : "";
+  }
+
   /** Tracks whose trails are currently remembered (for tests and metrics). */
   int rememberedTracks() {
     return trails == null ? 0 : trails.trackCount();
@@ -152,19 +164,23 @@ public final class FrameAnnotator implements AutoCloseable {
       label.append('#').append(d.trackId(i));
     }
     if (style.showClassName()) {
-      appendSeparated(names.name(d.classId(i)));
+      separate();
+      label.append(names.name(d.classId(i)));
     }
     if (style.showScore()) {
-      appendSeparated(String.format(Locale.ROOT, "%.2f", d.score(i)));
+      // Two decimals without String.format: this runs for every box of every frame.
+      int hundredths = Math.round(Math.max(0f, Math.min(1f, d.score(i))) * 100);
+      separate();
+      label.append(hundredths / 100).append('.').append((char) ('0' + hundredths % 100 / 10))
+          .append((char) ('0' + hundredths % 10));
     }
     return label.length() > 0;
   }
 
-  private void appendSeparated(String part) {
+  private void separate() {
     if (label.length() > 0) {
       label.append(' ');
     }
-    label.append(part);
   }
 
   /** True if the box has positive area and overlaps the frame (NaN boxes are not visible). */

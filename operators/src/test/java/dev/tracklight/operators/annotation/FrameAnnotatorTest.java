@@ -144,6 +144,26 @@ class FrameAnnotatorTest {
     assertTrue(textPixels > 50, backend + ": text pixels " + textPixels);
   }
 
+  @Test
+  void labelTextFollowsTheStyle() {
+    Detections d = Detections.of(new float[] {0, 0, 10, 10, 0, 0, 10, 10, 0, 0, 10, 10},
+        new float[] {0.873f, 0.5f, 1.0f}, new int[] {PERSON, CAR, 99},
+        new int[] {12, Detections.NO_TRACK, 4});
+    AnnotationStyle all = AnnotationStyle.defaults();
+    try (FrameAnnotator a = annotator(all, AnnotationBackend.JAVA2D);
+        FrameAnnotator noScore = annotator(new AnnotationStyle(2, 0.6, true, true, false, true, 0,
+            Set.of(), 3), AnnotationBackend.JAVA2D);
+        FrameAnnotator nothing = annotator(new AnnotationStyle(2, 0.6, true, false, false, false, 0,
+            Set.of(), 3), AnnotationBackend.JAVA2D)) {
+      assertEquals("#12 person 0.87", a.labelText(d, 0));
+      assertEquals("car 0.50", a.labelText(d, 1));
+      assertEquals("#4 class99 1.00", a.labelText(d, 2));
+      assertEquals("#12 person", noScore.labelText(d, 0));
+      assertEquals("car", noScore.labelText(d, 1));
+      assertEquals("", nothing.labelText(d, 0));
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(AnnotationBackend.class)
   void trailsFollowTheTrackAndStaleTracksAreEvicted(AnnotationBackend backend) {
