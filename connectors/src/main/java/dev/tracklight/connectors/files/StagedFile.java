@@ -4,14 +4,14 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
+import dev.tracklight.connectors.media.AtomicRename;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 /**
- * A text output that appears under its final name only when complete: lines go to a hidden temp
- * file in the same directory (so the final rename is atomic on one file system), {@link #commit()}
+ * A text output that appears under its final name only when complete: lines go to a hidden
+ * sibling file ({@link AtomicRename}, so the final rename is atomic on one file system), {@link #commit()}
  * renames it into place, and {@link #close()} without a commit deletes it. A crash therefore leaves
  * at most a {@code .name.*.part} file, never a truncated file under the real name.
  *
@@ -34,21 +34,11 @@ public final class StagedFile implements AutoCloseable {
   public static StagedFile create(Path target) {
     Path dir = target.toAbsolutePath().getParent();
     try {
-      Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part");
-      readableByAll(temp);
-      return new StagedFile(target, temp, Files.newBufferedWriter(temp, StandardCharsets.UTF_8));
+      Path temp = AtomicRename.temporarySibling(target);
+      return new StagedFile(target, temp, Files.newBufferedWriter(temp, StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a file in " + dir + ": " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Temp files are created owner-only (0600); results are ordinary files that other users and
-   * services (a web server for the clips) read, so widen to 0644 where the file system is POSIX.
-   */
-  static void readableByAll(Path file) throws IOException {
-    if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
     }
   }
 
@@ -74,11 +64,7 @@ public final class StagedFile implements AutoCloseable {
     }
     try {
       writer.close();
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
+      AtomicRename.replace(temp, target);
       done = true;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot move " + temp + " to " + target + ": " + e.getMessage(), e);

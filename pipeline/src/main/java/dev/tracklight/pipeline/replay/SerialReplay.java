@@ -117,7 +117,7 @@ public final class SerialReplay {
       this.info = info;
       this.tracker = new ByteTracker(trackConfig.withFrameRate(info.fps()));
       this.encoder = VideoWriter.create(outputs.annotatedVideo(), info.width(), info.height(),
-          VideoWriteOptions.h264(info.frameRate()));
+          VideoWriteOptions.h264(info.frameRate()).withPadToEven());
       StagedFile json = null;
       StagedFile mot = null;
       try {
