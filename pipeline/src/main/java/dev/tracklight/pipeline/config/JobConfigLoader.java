@@ -1,0 +1,188 @@
+package dev.tracklight.pipeline.config;
+
+import dev.tracklight.inference.DetectorOptions;
+import dev.tracklight.inference.InvalidInputException;
+import dev.tracklight.inference.ModelFamily;
+import dev.tracklight.inference.engine.DeviceSpec;
+import dev.tracklight.inference.engine.EngineKind;
+import dev.tracklight.operators.tracking.ByteTrackConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+
+/**
+ * Reads and validates {@code cameras.yaml}. Everything is checked before a job starts; the first
+ * problem is reported as one line naming the file, the key and what was expected. Unknown keys are
+ * errors. Example:
+ *
+ * <pre>
+ * cameras:
+ *   - id: lobby
+ *     url: rtsp://viewer:secret@10.0.0.7:554/stream1
+ *     fps: 5
+ * model: {name: yolox-nano, device: cpu, conf: 0.25, iou: 0.45, classes: [person]}
+ * batching: {max_batch: 8, max_delay_ms: 10, queue_capacity: 64}
+ * tracking: {track_thresh: 0.5, track_buffer: 30, match_thresh: 0.8}
+ * checkpointing: {interval_ms: 10000, dir: file:///var/lib/tracklight/checkpoints}
+ * sinks: {jsonl: tracks.jsonl, stdout: false}
+ * </pre>
+ */
+public final class JobConfigLoader {
+
+  /** Camera ids become state keys, metric labels and directory names: keep them plain. */
+  private static final Pattern CAMERA_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
+  /** One per camera is plenty: a larger YAML file is a mistake, not a fleet. */
+  private static final long MAX_FILE_BYTES = 4L << 20;
+
+  private JobConfigLoader() {}
+
+  public static JobConfig load(Path file) {
+    String text;
+    try {
+      if (Files.size(file) > MAX_FILE_BYTES) {
+        throw new InvalidInputException(file + ": larger than " + (MAX_FILE_BYTES >> 20)
+            + " MiB; expected a camera configuration file");
+      }
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new InvalidInputException("config file not found: " + file + " (expected a cameras.yaml)");
+    } catch (IOException e) {
+      throw new InvalidInputException("cannot read config file " + file + ": " + e.getMessage());
+    }
+    return parse(file.toString(), text);
+  }
+
+  /** Parses YAML text; {@code name} is used in error messages. */
+  public static JobConfig parse(String name, String yaml) {
+    Object document;
+    try {
+      document = new Load(LoadSettings.builder().setLabel(name).setAllowDuplicateKeys(false).build())
+          .loadFromString(yaml);
+    } catch (YamlEngineException e) {
+      throw new InvalidInputException(name + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+    }
+    YamlSection root = YamlSection.root(name, document);
+    List<JobConfig.Camera> cameras = cameras(root);
+    DetectorOptions detector = detector(root.section("model"));
+    JobConfig.Batching batching = batching(root.section("batching"), detector);
+    ByteTrackConfig tracking = tracking(root.section("tracking"));
+    JobConfig.Checkpointing checkpointing = checkpointing(root.section("checkpointing"));
+    JobConfig.Sinks sinks = sinks(root.section("sinks"));
+    root.finish();
+    return new JobConfig(cameras, detector, batching, tracking, checkpointing, sinks);
+  }
+
+  private static List<JobConfig.Camera> cameras(YamlSection root) {
+    if (!root.has("cameras")) {
+      throw root.error("cameras", "is required; expected a list of cameras with id and url");
+    }
+    List<YamlSection> list = root.sections("cameras");
+    if (list.isEmpty()) {
+      throw root.error("cameras", "is empty; expected at least one camera");
+    }
+    Set<String> ids = new HashSet<>();
+    List<JobConfig.Camera> cameras = new ArrayList<>();
+    for (YamlSection c : list) {
+      String id = c.requireString("id");
+      if (!CAMERA_ID.matcher(id).matches()) {
+        throw c.error("id", "'" + id + "' is not a valid camera id; expected letters, digits, '_', '-' or '.'"
+            + " (1-64 characters, starting with a letter or digit)");
+      }
+      if (!ids.add(id)) {
+        throw c.error("id", "duplicate camera id '" + id + "'; expected unique ids");
+      }
+      String url = c.requireString("url");
+      if (!url.startsWith("rtsp://") && !url.startsWith("rtsps://") && !url.startsWith("file:")
+          && url.contains("://")) {
+        throw c.error("url", "unsupported scheme in '" + CredentialRedaction.redact(url)
+            + "'; expected rtsp://, rtsps://, file: or a file path");
+      }
+      Optional<Double> fps = c.has("fps")
+          ? Optional.of(c.number("fps", 0, 0.01, 1000)) : Optional.empty();
+      c.finish();
+      cameras.add(new JobConfig.Camera(id, url, fps));
+    }
+    return List.copyOf(cameras);
+  }
+
+  private static DetectorOptions detector(YamlSection m) {
+    try {
+      DetectorOptions o = DetectorOptions.forModel(m.optionalString("name").orElse(DetectorOptions.DEFAULT_MODEL))
+          .withDevice(DeviceSpec.parse(m.optionalString("device").orElse("cpu")))
+          .withConfidenceThreshold((float) m.number("conf", DetectorOptions.DEFAULT_CONFIDENCE, 0, 1))
+          .withIouThreshold((float) m.number("iou", DetectorOptions.DEFAULT_IOU, 0, 1))
+          .withClasses(m.stringList("classes"))
+          .withMaxBatch(m.integer("max_batch", DetectorOptions.DEFAULT_MAX_BATCH, 1, 1024));
+      Optional<String> engine = m.optionalString("engine");
+      if (engine.isPresent()) {
+        o = o.withEngine(EngineKind.parse(engine.get()));
+      }
+      Optional<String> family = m.optionalString("family");
+      if (family.isPresent()) {
+        o = o.withFamily(ModelFamily.parse(family.get()));
+      }
+      m.finish();
+      return o;
+    } catch (InvalidInputException e) {
+      if (e.getMessage().contains(": model.")) {
+        throw e;
+      }
+      throw new InvalidInputException(m.key("").replaceAll("\\.$", "") + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static JobConfig.Batching batching(YamlSection b, DetectorOptions detector) {
+    int maxBatch = b.integer("max_batch", detector.maxBatch(), 1, 1024);
+    if (maxBatch > detector.maxBatch()) {
+      throw b.error("max_batch", "is " + maxBatch + " but model.max_batch is " + detector.maxBatch()
+          + "; expected at most the detector's max batch");
+    }
+    int delayMs = b.integer("max_delay_ms", 10, 0, 10_000);
+    int capacity = b.integer("queue_capacity", 64, 1, 100_000);
+    b.finish();
+    return new JobConfig.Batching(maxBatch, Duration.ofMillis(delayMs), capacity);
+  }
+
+  private static ByteTrackConfig tracking(YamlSection t) {
+    ByteTrackConfig d = ByteTrackConfig.defaults();
+    double trackThresh = t.number("track_thresh", d.trackThresh(), 0, 1);
+    int buffer = t.integer("track_buffer", d.trackBuffer(), 1, 100_000);
+    double match = t.number("match_thresh", d.matchThresh(), 0, 1);
+    boolean perClass = t.bool("per_class", d.perClass());
+    t.finish();
+    try {
+      return ByteTrackConfig.of(trackThresh, buffer, match, d.frameRate()).withPerClass(perClass);
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException(t.key("") + " " + e.getMessage(), e);
+    }
+  }
+
+  private static JobConfig.Checkpointing checkpointing(YamlSection c) {
+    int intervalMs = c.integer("interval_ms", 10_000, 0, 86_400_000);
+    if (intervalMs > 0 && intervalMs < 100) {
+      throw c.error("interval_ms", "is " + intervalMs + "; expected 0 (off) or at least 100 ms");
+    }
+    Optional<String> dir = c.optionalString("dir");
+    c.finish();
+    return new JobConfig.Checkpointing(Duration.ofMillis(intervalMs), dir);
+  }
+
+  private static JobConfig.Sinks sinks(YamlSection s) {
+    Optional<String> jsonl = s.optionalString("jsonl");
+    boolean stdout = s.bool("stdout", false);
+    s.finish();
+    return new JobConfig.Sinks(jsonl, stdout);
+  }
+}
