@@ -58,6 +58,7 @@ public final class DjlInferenceEngine implements InferenceEngine {
   private final int inputSize;
   private BatchMode batchMode;
   private int[] outputShape;
+  private int outputFloatsPerImage;
   private boolean closed;
 
   private DjlInferenceEngine(ZooModel<NDList, NDList> model, EngineKind engineKind,
@@ -195,6 +196,7 @@ public final class DjlInferenceEngine implements InferenceEngine {
     for (int i = 1; i < single.dimension(); i++) {
       outputShape[i - 1] = Math.toIntExact(single.get(i));
     }
+    outputFloatsPerImage = Math.toIntExact(single.size());
     if (declared != null) {
       if (declared[0] == -1) {
         batchMode = BatchMode.DYNAMIC;
@@ -285,6 +287,16 @@ public final class DjlInferenceEngine implements InferenceEngine {
   @Override
   public int[] outputShape() {
     return outputShape.clone();
+  }
+
+  @Override
+  public int inputFloatsPerImage() {
+    return 3 * inputSize * inputSize;
+  }
+
+  @Override
+  public int outputFloatsPerImage() {
+    return outputFloatsPerImage;
   }
 
   @Override
