@@ -31,6 +31,8 @@ public record DetectorOptions(String model, EngineKind engine, DeviceSpec device
   public static final int DEFAULT_MAX_BATCH = 8;
   /** Ultralytics' {@code max_det} default. */
   public static final int DEFAULT_MAX_DETECTIONS = 300;
+  /** Sanity bound on the batch: 1024 images at 640 would already need a 5 GB input buffer. */
+  public static final int MAX_BATCH_LIMIT = 1024;
   /** The default model: Apache-2.0 YOLOX-Nano. */
   public static final String DEFAULT_MODEL = "yolox-nano";
 
@@ -49,8 +51,8 @@ public record DetectorOptions(String model, EngineKind engine, DeviceSpec device
           + " model's own), got " + inputSize);
     }
     classNames = classNames == null ? null : List.copyOf(classNames);
-    if (maxBatch < 1 || maxBatch > 1024) {
-      throw new InvalidInputException("max batch must be in 1..1024, got " + maxBatch);
+    if (maxBatch < 1 || maxBatch > MAX_BATCH_LIMIT) {
+      throw new InvalidInputException("max batch must be in 1.." + MAX_BATCH_LIMIT + ", got " + maxBatch);
     }
     if (maxDetections < 1) {
       throw new InvalidInputException("max detections must be at least 1, got " + maxDetections);

@@ -83,6 +83,10 @@ public final class YoloDetector implements Detector {
       this.decoder = layout.family() == ModelFamily.YOLOX
           ? new YoloxGridDecoder(layout.inputSize(), layout.classes(), layout.strides())
           : new UltralyticsDecoder(layout.anchors(), layout.classes());
+      if (decoder.floatsPerImage() != engine.outputFloatsPerImage()) {
+        throw new IllegalStateException("decoder expects " + decoder.floatsPerImage()
+            + " floats per image, engine produces " + engine.outputFloatsPerImage());
+      }
       this.candidates = new CandidateBuffer(layout.anchors());
       this.kept = new int[Math.min(layout.anchors(), maxDetections)];
       this.geometries = new LetterboxGeometry[batchLimit];

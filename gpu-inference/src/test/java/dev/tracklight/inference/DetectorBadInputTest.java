@@ -27,8 +27,12 @@ class DetectorBadInputTest {
   }
 
   private InvalidInputException openFails(DetectorOptions options) {
+    return openFails(options, registry());
+  }
+
+  private static InvalidInputException openFails(DetectorOptions options, ModelRegistry registry) {
     return assertThrows(InvalidInputException.class, () -> {
-      try (YoloDetector d = YoloDetector.open(options, registry())) {
+      try (YoloDetector d = YoloDetector.open(options, registry)) {
         // opening must fail
       }
     });
@@ -44,8 +48,9 @@ class DetectorBadInputTest {
   @Test
   void textFileNamedOnnxIsNotAModel() throws IOException {
     Path text = Files.writeString(tmp.resolve("notes.onnx"), "this is not a model\n");
+    // A plain path needs no shared data.
     InvalidInputException e = openFails(DetectorOptions.forModel(text.toString())
-        .withDevice(DeviceSpec.CPU));
+        .withDevice(DeviceSpec.CPU), new ModelRegistry(null, tmp.resolve("cache")));
     assertMentions(e, "notes.onnx", "is not an ONNX model");
   }
 

@@ -34,8 +34,8 @@ import java.util.regex.Pattern;
  * dims win; else the caller's hint; else Ultralytics {@code imgsz} metadata; else 640), runs one
  * probe forward at batch 1 to learn the output shape, and for formats that do not declare their
  * batch dimension (TorchScript) a probe at batch 2 to learn whether batches work. A file the engine
- * cannot load is an {@link InvalidInputException}; DJL never downloads (offline, natives on the
- * class path).
+ * cannot load is an {@link InvalidInputException}. DJL is put in offline mode before its first
+ * engine starts ({@link DjlOfflineMode}): it never downloads, the natives come from the class path.
  *
  * <p><b>Ownership and threads.</b> Owns the DJL model (native session/module); {@link #close}
  * releases it. {@link #forward} is synchronized: DJL predictors/blocks are not documented as safe
@@ -58,6 +58,7 @@ public final class DjlInferenceEngine implements InferenceEngine {
   private final int inputSize;
   private BatchMode batchMode;
   private int[] outputShape;
+  private int outputFloatsPerImage;
   private boolean closed;
 
   private DjlInferenceEngine(ZooModel<NDList, NDList> model, EngineKind engineKind,
@@ -89,6 +90,7 @@ public final class DjlInferenceEngine implements InferenceEngine {
     if (inputSizeHint < 0) {
       throw new InvalidInputException("input size must be positive, got " + inputSizeHint);
     }
+    DjlOfflineMode.ensure();
     // DJL creates the process-wide OrtEnvironment (with its thread pool settings), so it must
     // start before OnnxSignature asks for the environment.
     Engine engine = Engine.getEngine(kind.djlName());
@@ -195,6 +197,7 @@ public final class DjlInferenceEngine implements InferenceEngine {
     for (int i = 1; i < single.dimension(); i++) {
       outputShape[i - 1] = Math.toIntExact(single.get(i));
     }
+    outputFloatsPerImage = Math.toIntExact(single.size());
     if (declared != null) {
       if (declared[0] == -1) {
         batchMode = BatchMode.DYNAMIC;
@@ -285,6 +288,16 @@ public final class DjlInferenceEngine implements InferenceEngine {
   @Override
   public int[] outputShape() {
     return outputShape.clone();
+  }
+
+  @Override
+  public int inputFloatsPerImage() {
+    return 3 * inputSize * inputSize;
+  }
+
+  @Override
+  public int outputFloatsPerImage() {
+    return outputFloatsPerImage;
   }
 
   @Override

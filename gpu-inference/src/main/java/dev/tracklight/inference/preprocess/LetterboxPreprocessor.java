@@ -39,9 +39,12 @@ public final class LetterboxPreprocessor {
   private int[] rowA;
   private int[] rowB;
 
+  /** Far above any detector input; keeps {@code 3 * S * S} and the fixed-point sums within int. */
+  public static final int MAX_INPUT_SIZE = 8192;
+
   public LetterboxPreprocessor(LetterboxStyle style, int inputSize) {
-    if (inputSize <= 0 || inputSize > 8192) {
-      throw new IllegalArgumentException("input size must be in 1..8192, got " + inputSize);
+    if (inputSize <= 0 || inputSize > MAX_INPUT_SIZE) {
+      throw new IllegalArgumentException("input size must be in 1.." + MAX_INPUT_SIZE + ", got " + inputSize);
     }
     this.style = style;
     this.inputSize = inputSize;
