@@ -136,10 +136,8 @@ public final class JobConfigLoader {
       m.finish();
       return o;
     } catch (InvalidInputException e) {
-      if (e.getMessage().contains(": model.")) {
-        throw e;
-      }
-      throw new InvalidInputException(m.key("").replaceAll("\\.$", "") + ": " + e.getMessage(), e);
+      // Errors from YamlSection already name file and key; those from the option types do not.
+      throw e.getMessage().contains(m.key("")) ? e : m.sectionError(e);
     }
   }
 
@@ -165,7 +163,7 @@ public final class JobConfigLoader {
     try {
       return ByteTrackConfig.of(trackThresh, buffer, match, d.frameRate()).withPerClass(perClass);
     } catch (InvalidInputException e) {
-      throw new InvalidInputException(t.key("") + " " + e.getMessage(), e);
+      throw t.sectionError(e);
     }
   }
 

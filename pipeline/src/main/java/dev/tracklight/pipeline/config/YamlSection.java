@@ -45,6 +45,11 @@ final class YamlSection {
     return new InvalidInputException(file + ": " + key(name) + ": " + problem);
   }
 
+  /** An error about this section as a whole (a value object built from several keys rejected it). */
+  InvalidInputException sectionError(InvalidInputException cause) {
+    return new InvalidInputException(file + ": " + path + ": " + cause.getMessage(), cause);
+  }
+
   boolean has(String name) {
     return values.containsKey(name);
   }

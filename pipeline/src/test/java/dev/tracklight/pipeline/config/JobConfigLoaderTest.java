@@ -1,0 +1,112 @@
+package dev.tracklight.pipeline.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tracklight.inference.InvalidInputException;
+import dev.tracklight.inference.engine.DeviceSpec;
+import dev.tracklight.inference.engine.EngineKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class JobConfigLoaderTest {
+
+  private static final String FULL = """
+      cameras:
+        - id: lobby
+          url: rtsp://viewer:s3cret@127.0.0.1:8554/cam1
+          fps: 5
+        - id: ward-2
+          url: /videos/ward2.mp4
+      model: {name: yolox-nano, engine: onnxruntime, device: cpu, conf: 0.3, iou: 0.5, classes: [person]}
+      batching: {max_batch: 4, max_delay_ms: 20, queue_capacity: 32}
+      tracking: {track_thresh: 0.6, track_buffer: 60, match_thresh: 0.7, per_class: true}
+      checkpointing: {interval_ms: 5000, dir: file:///tmp/chk}
+      sinks: {jsonl: tracks.jsonl, stdout: true}
+      """;
+
+  @Test
+  void readsEverySection() {
+    JobConfig c = JobConfigLoader.parse("cameras.yaml", FULL);
+    assertEquals(2, c.cameras().size());
+    assertEquals(new JobConfig.Camera("lobby", "rtsp://viewer:s3cret@127.0.0.1:8554/cam1", Optional.of(5.0)),
+        c.cameras().get(0));
+    assertEquals(Optional.empty(), c.cameras().get(1).sampleFps());
+    assertEquals("yolox-nano", c.detector().model());
+    assertEquals(EngineKind.ONNXRUNTIME, c.detector().engine());
+    assertEquals(DeviceSpec.CPU, c.detector().device());
+    assertEquals(0.3f, c.detector().confidenceThreshold());
+    assertEquals(List.of("person"), c.detector().classes());
+    assertEquals(new JobConfig.Batching(4, Duration.ofMillis(20), 32), c.batching());
+    assertEquals(0.6, c.tracking().trackThresh(), 1e-9);
+    assertEquals(60, c.tracking().trackBuffer());
+    assertTrue(c.tracking().perClass());
+    assertEquals(Duration.ofSeconds(5), c.checkpointing().interval());
+    assertEquals(Optional.of("file:///tmp/chk"), c.checkpointing().directory());
+    assertEquals(new JobConfig.Sinks(Optional.of("tracks.jsonl"), true), c.sinks());
+  }
+
+  @Test
+  void defaultsForEverythingButCameras() {
+    JobConfig c = JobConfigLoader.parse("c.yaml", "cameras: [{id: a, url: rtsp://h/x}]");
+    assertEquals("yolox-nano", c.detector().model());
+    assertEquals(8, c.batching().maxBatch());
+    assertEquals(0.5, c.tracking().trackThresh(), 1e-9);
+    assertEquals(Duration.ofSeconds(10), c.checkpointing().interval());
+    assertFalse(c.sinks().stdout());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "cameras: [{id: a, url: rtsp://h/x}]\\nmodle: {}                       | c.yaml: modle: unknown key",
+      "cameras: [{id: a, url: rtsp://h/x, fsp: 5}]                         | c.yaml: cameras[0].fsp: unknown key",
+      "model: {name: yolox-nano}                                           | c.yaml: cameras: is required",
+      "cameras: []                                                         | c.yaml: cameras: is empty",
+      "cameras: [{id: a, url: rtsp://h/x}, {id: a, url: rtsp://h/y}]      | c.yaml: cameras[1].id: duplicate camera id 'a'",
+      "cameras: [{id: 'a b', url: rtsp://h/x}]                             | c.yaml: cameras[0].id: 'a b' is not a valid camera id",
+      "cameras: [{id: a}]                                                  | c.yaml: cameras[0].url: is required",
+      "cameras: [{id: a, url: rtsp://h/x, fps: -2}]                        | c.yaml: cameras[0].fps: expected a number in [0.01, 1000.0], got -2.0",
+      "cameras: [{id: a, url: rtsp://h/x, fps: fast}]                      | c.yaml: cameras[0].fps: expected a number",
+      "cameras: [{id: a, url: rtsp://h/x}]\\nmodel: {conf: 1.5}             | c.yaml: model.conf: expected a number in [0.0, 1.0], got 1.5",
+      "cameras: [{id: a, url: rtsp://h/x}]\\nmodel: {device: tpu}           | c.yaml: model: ",
+      "cameras: [{id: a, url: rtsp://h/x}]\\nbatching: {max_batch: 16}      | c.yaml: batching.max_batch: is 16 but model.max_batch is 8",
+      "cameras: [{id: a, url: rtsp://h/x}]\\ncheckpointing: {interval_ms: 5} | c.yaml: checkpointing.interval_ms: is 5",
+      "cameras: [{id: a, url: rtsp://h/x}]\\ntracking: {track_buffer: 0}    | c.yaml: tracking.track_buffer: expected an integer",
+      "cameras: [{id: a, url: rtsp://h/x}]\\nsinks: {stdout: maybe}         | c.yaml: sinks.stdout: expected true or false",
+      "- just\\n- a list                                                    | c.yaml: expected a YAML mapping at the top level",
+      "cameras: [{id: a, url: rtsp://h/x}\\n                                | c.yaml: not valid YAML",
+  })
+  void rejectsBadConfigWithFileKeyAndExpectation(String yaml, String expected) {
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> JobConfigLoader.parse("c.yaml", yaml.replace("\\n", "\n")));
+    assertTrue(e.getMessage().startsWith(expected.strip()), "got: " + e.getMessage());
+    assertEquals(1, e.getMessage().lines().count(), "one line: " + e.getMessage());
+  }
+
+  @Test
+  void passwordsNeverInErrors() {
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> JobConfigLoader.parse("c.yaml",
+        "cameras: [{id: a, url: 'http://admin:hunter2@cam/x?token=abc'}]"));
+    assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+    assertFalse(e.getMessage().contains("abc"), e.getMessage());
+    assertTrue(e.getMessage().contains("admin:***@"), e.getMessage());
+  }
+
+  @Test
+  void fileErrors(@TempDir Path tmp) throws Exception {
+    InvalidInputException missing = assertThrows(InvalidInputException.class,
+        () -> JobConfigLoader.load(tmp.resolve("nope.yaml")));
+    assertTrue(missing.getMessage().startsWith("config file not found"), missing.getMessage());
+    Path ok = Files.writeString(tmp.resolve("cameras.yaml"), FULL);
+    assertEquals(2, JobConfigLoader.load(ok).cameras().size());
+  }
+}
