@@ -21,7 +21,7 @@ import java.util.List;
  */
 public record DetectorOptions(String model, EngineKind engine, DeviceSpec device,
     float confidenceThreshold, float iouThreshold, List<String> classes, ModelFamily family,
-    int inputSize, List<String> classNames, int maxBatch, int maxDetections) {
+    int inputSize, List<String> classNames, int maxBatch, int maxDetections) implements java.io.Serializable {
 
   /** YOLOX's and Ultralytics' demo default: keeps weak but plausible detections for tracking. */
   public static final float DEFAULT_CONFIDENCE = 0.25f;

@@ -11,7 +11,7 @@ import java.util.Locale;
  * @param kind what was asked for
  * @param gpuIndex the GPU ordinal for {@link Kind#GPU}, else 0
  */
-public record DeviceSpec(Kind kind, int gpuIndex) {
+public record DeviceSpec(Kind kind, int gpuIndex) implements java.io.Serializable {
 
   /** The kinds of device request. */
   public enum Kind { CPU, GPU, AUTO }

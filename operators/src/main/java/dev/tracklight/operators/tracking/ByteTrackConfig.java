@@ -31,7 +31,7 @@ public record ByteTrackConfig(
     double matchThresh,
     double frameRate,
     boolean mot20,
-    boolean perClass) {
+    boolean perClass) implements java.io.Serializable {
 
   /** Original default of {@code track_thresh}. */
   public static final double DEFAULT_TRACK_THRESH = 0.5;

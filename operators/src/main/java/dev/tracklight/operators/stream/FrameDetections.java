@@ -1,0 +1,56 @@
+package dev.tracklight.operators.stream;
+
+import dev.tracklight.inference.BgrImage;
+import dev.tracklight.inference.Detections;
+import java.lang.reflect.Type;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+
+/**
+ * A frame with its detections: after inference (track ids unset) and after tracking (track ids
+ * set). It still carries the pixels for annotation further down the same chain; records that leave
+ * the chain for another task drop them (see {@link CameraFrame} on ownership).
+ *
+ * @param cameraId the camera or video id
+ * @param frameIndex 0-based frame index in the camera's stream
+ * @param timestampMs event time in milliseconds
+ * @param image the frame's pixels
+ * @param detections detections in source pixels
+ */
+@TypeInfo(FrameDetections.Factory.class)
+public record FrameDetections(String cameraId, long frameIndex, long timestampMs, BgrImage image,
+    Detections detections) {
+
+  public FrameDetections {
+    Objects.requireNonNull(cameraId, "cameraId");
+    Objects.requireNonNull(image, "image");
+    Objects.requireNonNull(detections, "detections");
+  }
+
+  /** The frame with its detections. */
+  public static FrameDetections of(CameraFrame frame, Detections detections) {
+    return new FrameDetections(frame.cameraId(), frame.frameIndex(), frame.timestampMs(),
+        frame.image(), detections);
+  }
+
+  /** The same frame with other detections (e.g. tracked ones). */
+  public FrameDetections withDetections(Detections other) {
+    return new FrameDetections(cameraId, frameIndex, timestampMs, image, other);
+  }
+
+  /** Flink type information: {@link FrameDetectionsSerializer}. */
+  public static TypeInformation<FrameDetections> typeInfo() {
+    return new ExplicitTypeInfo<>(FrameDetections.class, FrameDetectionsSerializer.INSTANCE);
+  }
+
+  /** Tells Flink's type extraction to use {@link #typeInfo()}. */
+  public static final class Factory extends TypeInfoFactory<FrameDetections> {
+    @Override
+    public TypeInformation<FrameDetections> createTypeInfo(Type t, Map<String, TypeInformation<?>> params) {
+      return typeInfo();
+    }
+  }
+}

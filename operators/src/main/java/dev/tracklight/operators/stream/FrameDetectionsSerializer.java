@@ -1,0 +1,94 @@
+package dev.tracklight.operators.stream;
+
+import java.io.IOException;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * Serializer of {@link FrameDetections}: a format version byte, the frame fields, the raw pixels
+ * and the detection columns. {@link #copy} deep-copies the pixels; detections are immutable.
+ */
+public final class FrameDetectionsSerializer extends TypeSerializerSingleton<FrameDetections> {
+
+  private static final long serialVersionUID = 1L;
+
+  /** Record format written by this build; bump and branch in {@link #deserialize} on change. */
+  static final int FORMAT_VERSION = 1;
+
+  public static final FrameDetectionsSerializer INSTANCE = new FrameDetectionsSerializer();
+
+  @Override
+  public boolean isImmutableType() {
+    return false;
+  }
+
+  @Override
+  public FrameDetections createInstance() {
+    return null;
+  }
+
+  @Override
+  public FrameDetections copy(FrameDetections from) {
+    return new FrameDetections(from.cameraId(), from.frameIndex(), from.timestampMs(),
+        from.image().copy(), from.detections());
+  }
+
+  @Override
+  public FrameDetections copy(FrameDetections from, FrameDetections reuse) {
+    return copy(from);
+  }
+
+  @Override
+  public int getLength() {
+    return -1;
+  }
+
+  @Override
+  public void serialize(FrameDetections record, DataOutputView out) throws IOException {
+    out.writeByte(FORMAT_VERSION);
+    out.writeUTF(record.cameraId());
+    out.writeLong(record.frameIndex());
+    out.writeLong(record.timestampMs());
+    StreamCodec.writeImage(record.image(), out);
+    StreamCodec.writeDetections(record.detections(), out);
+  }
+
+  @Override
+  public FrameDetections deserialize(DataInputView in) throws IOException {
+    StreamCodec.checkVersion(in.readUnsignedByte(), FORMAT_VERSION, "frame detections");
+    return new FrameDetections(in.readUTF(), in.readLong(), in.readLong(), StreamCodec.readImage(in),
+        StreamCodec.readDetections(in));
+  }
+
+  @Override
+  public FrameDetections deserialize(FrameDetections reuse, DataInputView in) throws IOException {
+    return deserialize(in);
+  }
+
+  @Override
+  public void copy(DataInputView in, DataOutputView out) throws IOException {
+    int version = in.readUnsignedByte();
+    StreamCodec.checkVersion(version, FORMAT_VERSION, "frame detections");
+    out.writeByte(version);
+    out.writeUTF(in.readUTF());
+    out.writeLong(in.readLong());
+    out.writeLong(in.readLong());
+    StreamCodec.copyImage(in, out);
+    StreamCodec.copyDetections(in, out);
+  }
+
+  @Override
+  public TypeSerializerSnapshot<FrameDetections> snapshotConfiguration() {
+    return new Snapshot();
+  }
+
+  /** Stateless serializer: the snapshot only records that it was this one. */
+  public static final class Snapshot extends SimpleTypeSerializerSnapshot<FrameDetections> {
+    public Snapshot() {
+      super(() -> INSTANCE);
+    }
+  }
+}

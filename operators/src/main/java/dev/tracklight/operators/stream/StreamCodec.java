@@ -1,0 +1,100 @@
+package dev.tracklight.operators.stream;
+
+import dev.tracklight.inference.BgrImage;
+import dev.tracklight.inference.Detections;
+import java.io.IOException;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * Wire encodings shared by the stream record serializers: images as raw BGR bytes, detections as
+ * their four primitive columns. Big-endian, as Flink's data views write.
+ */
+final class StreamCodec {
+
+  /**
+   * A sanity bound for decoding: 16k × 16k × 3 bytes. A larger length means a corrupt stream, and
+   * failing beats allocating gigabytes.
+   */
+  private static final long MAX_IMAGE_BYTES = 16_384L * 16_384 * 3;
+  /** More detections than any model emits per frame (Ultralytics' max_det is 300). */
+  private static final int MAX_DETECTIONS = 100_000;
+
+  private StreamCodec() {}
+
+  static void writeImage(BgrImage image, DataOutputView out) throws IOException {
+    out.writeInt(image.width());
+    out.writeInt(image.height());
+    out.write(image.pixels());
+  }
+
+  static BgrImage readImage(DataInputView in) throws IOException {
+    int w = in.readInt();
+    int h = in.readInt();
+    long bytes = (long) w * h * 3;
+    if (w <= 0 || h <= 0 || bytes > MAX_IMAGE_BYTES) {
+      throw new IOException("corrupt frame record: image size " + w + "x" + h);
+    }
+    byte[] pixels = new byte[(int) bytes];
+    in.readFully(pixels);
+    return new BgrImage(w, h, pixels);
+  }
+
+  static void copyImage(DataInputView in, DataOutputView out) throws IOException {
+    int w = in.readInt();
+    int h = in.readInt();
+    out.writeInt(w);
+    out.writeInt(h);
+    out.write(in, Math.multiplyExact(Math.multiplyExact(w, h), 3));
+  }
+
+  static void writeDetections(Detections d, DataOutputView out) throws IOException {
+    int n = d.size();
+    out.writeInt(n);
+    float[] boxes = d.boxes();
+    for (int i = 0; i < 4 * n; i++) {
+      out.writeFloat(boxes[i]);
+    }
+    for (int i = 0; i < n; i++) {
+      out.writeFloat(d.score(i));
+      out.writeInt(d.classId(i));
+      out.writeInt(d.trackId(i));
+    }
+  }
+
+  static Detections readDetections(DataInputView in) throws IOException {
+    int n = in.readInt();
+    if (n < 0 || n > MAX_DETECTIONS) {
+      throw new IOException("corrupt record: " + n + " detections");
+    }
+    if (n == 0) {
+      return Detections.empty();
+    }
+    float[] boxes = new float[4 * n];
+    for (int i = 0; i < 4 * n; i++) {
+      boxes[i] = in.readFloat();
+    }
+    float[] scores = new float[n];
+    int[] classes = new int[n];
+    int[] tracks = new int[n];
+    for (int i = 0; i < n; i++) {
+      scores[i] = in.readFloat();
+      classes[i] = in.readInt();
+      tracks[i] = in.readInt();
+    }
+    return Detections.of(boxes, scores, classes, tracks);
+  }
+
+  static void copyDetections(DataInputView in, DataOutputView out) throws IOException {
+    int n = in.readInt();
+    out.writeInt(n);
+    out.write(in, Math.multiplyExact(n, 4 * 4 + 4 + 4 + 4));
+  }
+
+  static void checkVersion(int found, int expected, String what) throws IOException {
+    if (found != expected) {
+      throw new IOException("unsupported " + what + " record version " + found + "; this build reads "
+          + expected);
+    }
+  }
+}
