@@ -4,7 +4,7 @@ package dev.tracklight.connectors.video;
  * Which decoded frames a {@link VideoReader} returns. Every frame is still decoded (inter-coded
  * video cannot skip decoding), so sampling saves the copy and everything downstream, not decode.
  */
-public sealed interface FrameSampling {
+public sealed interface FrameSampling extends java.io.Serializable {
 
   /** Every frame. */
   static FrameSampling all() {

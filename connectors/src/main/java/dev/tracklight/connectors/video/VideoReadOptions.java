@@ -9,7 +9,7 @@ import java.util.Objects;
  * @param decoderThreads FFmpeg decoder threads; 0 lets FFmpeg choose (one per core). In a Flink job
  *     with one reader per slot, 1 avoids oversubscribing the cores.
  */
-public record VideoReadOptions(FrameSampling sampling, int decoderThreads) {
+public record VideoReadOptions(FrameSampling sampling, int decoderThreads) implements java.io.Serializable {
 
   public VideoReadOptions {
     Objects.requireNonNull(sampling, "sampling");

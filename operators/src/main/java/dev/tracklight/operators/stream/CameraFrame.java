@@ -21,13 +21,21 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
  * @param frameIndex 0-based index of the frame in its stream (original index when sampling)
  * @param timestampMs event time: presentation time for archives, capture wall time for live cameras
  * @param image the pixels
+ * @param end whether this is the last frame of its stream
  */
 @TypeInfo(CameraFrame.Factory.class)
-public record CameraFrame(String cameraId, long frameIndex, long timestampMs, BgrImage image) {
+public record CameraFrame(String cameraId, long frameIndex, long timestampMs, BgrImage image,
+    StreamEnd end) {
 
   public CameraFrame {
     Objects.requireNonNull(cameraId, "cameraId");
     Objects.requireNonNull(image, "image");
+    Objects.requireNonNull(end, "end");
+  }
+
+  /** The same frame marked as the last of its stream. */
+  public CameraFrame asLast(StreamEnd how) {
+    return new CameraFrame(cameraId, frameIndex, timestampMs, image, how);
   }
 
   /** Flink type information: {@link CameraFrameSerializer}. */

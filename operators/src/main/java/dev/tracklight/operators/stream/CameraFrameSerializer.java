@@ -33,7 +33,7 @@ public final class CameraFrameSerializer extends TypeSerializerSingleton<CameraF
 
   @Override
   public CameraFrame copy(CameraFrame from) {
-    return new CameraFrame(from.cameraId(), from.frameIndex(), from.timestampMs(), from.image().copy());
+    return new CameraFrame(from.cameraId(), from.frameIndex(), from.timestampMs(), from.image().copy(), from.end());
   }
 
   @Override
@@ -52,13 +52,18 @@ public final class CameraFrameSerializer extends TypeSerializerSingleton<CameraF
     out.writeUTF(record.cameraId());
     out.writeLong(record.frameIndex());
     out.writeLong(record.timestampMs());
+    out.writeByte(record.end().ordinal());
     StreamCodec.writeImage(record.image(), out);
   }
 
   @Override
   public CameraFrame deserialize(DataInputView in) throws IOException {
     StreamCodec.checkVersion(in.readUnsignedByte(), FORMAT_VERSION, "camera frame");
-    return new CameraFrame(in.readUTF(), in.readLong(), in.readLong(), StreamCodec.readImage(in));
+    String camera = in.readUTF();
+    long index = in.readLong();
+    long timestamp = in.readLong();
+    StreamEnd end = StreamCodec.readEnd(in);
+    return new CameraFrame(camera, index, timestamp, StreamCodec.readImage(in), end);
   }
 
   @Override
@@ -74,6 +79,7 @@ public final class CameraFrameSerializer extends TypeSerializerSingleton<CameraF
     out.writeUTF(in.readUTF());
     out.writeLong(in.readLong());
     out.writeLong(in.readLong());
+    out.writeByte(in.readUnsignedByte());
     StreamCodec.copyImage(in, out);
   }
 

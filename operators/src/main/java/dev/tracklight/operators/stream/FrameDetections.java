@@ -19,26 +19,28 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
  * @param timestampMs event time in milliseconds
  * @param image the frame's pixels
  * @param detections detections in source pixels
+ * @param end whether this is the last frame of its stream
  */
 @TypeInfo(FrameDetections.Factory.class)
 public record FrameDetections(String cameraId, long frameIndex, long timestampMs, BgrImage image,
-    Detections detections) {
+    Detections detections, StreamEnd end) {
 
   public FrameDetections {
     Objects.requireNonNull(cameraId, "cameraId");
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(detections, "detections");
+    Objects.requireNonNull(end, "end");
   }
 
   /** The frame with its detections. */
   public static FrameDetections of(CameraFrame frame, Detections detections) {
     return new FrameDetections(frame.cameraId(), frame.frameIndex(), frame.timestampMs(),
-        frame.image(), detections);
+        frame.image(), detections, frame.end());
   }
 
   /** The same frame with other detections (e.g. tracked ones). */
   public FrameDetections withDetections(Detections other) {
-    return new FrameDetections(cameraId, frameIndex, timestampMs, image, other);
+    return new FrameDetections(cameraId, frameIndex, timestampMs, image, other, end);
   }
 
   /** Flink type information: {@link FrameDetectionsSerializer}. */

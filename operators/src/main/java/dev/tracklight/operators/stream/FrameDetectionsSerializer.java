@@ -33,7 +33,7 @@ public final class FrameDetectionsSerializer extends TypeSerializerSingleton<Fra
   @Override
   public FrameDetections copy(FrameDetections from) {
     return new FrameDetections(from.cameraId(), from.frameIndex(), from.timestampMs(),
-        from.image().copy(), from.detections());
+        from.image().copy(), from.detections(), from.end());
   }
 
   @Override
@@ -52,6 +52,7 @@ public final class FrameDetectionsSerializer extends TypeSerializerSingleton<Fra
     out.writeUTF(record.cameraId());
     out.writeLong(record.frameIndex());
     out.writeLong(record.timestampMs());
+    out.writeByte(record.end().ordinal());
     StreamCodec.writeImage(record.image(), out);
     StreamCodec.writeDetections(record.detections(), out);
   }
@@ -59,8 +60,12 @@ public final class FrameDetectionsSerializer extends TypeSerializerSingleton<Fra
   @Override
   public FrameDetections deserialize(DataInputView in) throws IOException {
     StreamCodec.checkVersion(in.readUnsignedByte(), FORMAT_VERSION, "frame detections");
-    return new FrameDetections(in.readUTF(), in.readLong(), in.readLong(), StreamCodec.readImage(in),
-        StreamCodec.readDetections(in));
+    String camera = in.readUTF();
+    long index = in.readLong();
+    long timestamp = in.readLong();
+    StreamEnd end = StreamCodec.readEnd(in);
+    return new FrameDetections(camera, index, timestamp, StreamCodec.readImage(in),
+        StreamCodec.readDetections(in), end);
   }
 
   @Override
@@ -76,6 +81,7 @@ public final class FrameDetectionsSerializer extends TypeSerializerSingleton<Fra
     out.writeUTF(in.readUTF());
     out.writeLong(in.readLong());
     out.writeLong(in.readLong());
+    out.writeByte(in.readUnsignedByte());
     StreamCodec.copyImage(in, out);
     StreamCodec.copyDetections(in, out);
   }

@@ -91,6 +91,15 @@ final class StreamCodec {
     out.write(in, Math.multiplyExact(n, 4 * 4 + 4 + 4 + 4));
   }
 
+  static StreamEnd readEnd(DataInputView in) throws IOException {
+    int ordinal = in.readUnsignedByte();
+    StreamEnd[] values = StreamEnd.values();
+    if (ordinal >= values.length) {
+      throw new IOException("corrupt record: stream end " + ordinal);
+    }
+    return values[ordinal];
+  }
+
   static void checkVersion(int found, int expected, String what) throws IOException {
     if (found != expected) {
       throw new IOException("unsupported " + what + " record version " + found + "; this build reads "

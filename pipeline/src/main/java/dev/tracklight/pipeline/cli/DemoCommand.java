@@ -6,7 +6,7 @@ import dev.tracklight.inference.YoloDetector;
 import dev.tracklight.inference.model.ModelRegistry;
 import dev.tracklight.operators.annotation.AnnotationStyle;
 import dev.tracklight.operators.tracking.ByteTrackConfig;
-import dev.tracklight.pipeline.replay.ReplayOutputs;
+import dev.tracklight.connectors.sink.ReplayOutputs;
 import dev.tracklight.pipeline.replay.SerialReplay;
 import java.io.PrintWriter;
 import java.nio.file.Files;

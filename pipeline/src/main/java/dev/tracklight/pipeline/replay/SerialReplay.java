@@ -1,34 +1,21 @@
 package dev.tracklight.pipeline.replay;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tracklight.connectors.files.StagedFile;
+import dev.tracklight.connectors.sink.ReplayOutputFiles;
+import dev.tracklight.connectors.sink.ReplayOutputs;
 import dev.tracklight.connectors.video.VideoFrame;
 import dev.tracklight.connectors.video.VideoInfo;
 import dev.tracklight.connectors.video.VideoReadOptions;
 import dev.tracklight.connectors.video.VideoReader;
-import dev.tracklight.connectors.video.VideoWriteOptions;
-import dev.tracklight.connectors.video.VideoWriter;
-import dev.tracklight.inference.ClassNames;
 import dev.tracklight.inference.Detections;
 import dev.tracklight.inference.Detector;
 import dev.tracklight.inference.InvalidInputException;
 import dev.tracklight.inference.ModelInfo;
 import dev.tracklight.operators.annotation.AnnotationStyle;
-import dev.tracklight.operators.annotation.FrameAnnotator;
-import dev.tracklight.operators.mot.MotResultWriter;
 import dev.tracklight.operators.tracking.ByteTrackConfig;
 import dev.tracklight.operators.tracking.ByteTracker;
 import dev.tracklight.pipeline.replay.StageTimes.Stage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.LongSupplier;
 
 /**
@@ -47,7 +34,6 @@ import java.util.function.LongSupplier;
  */
 public final class SerialReplay {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SerialReplay.class);
 
   /** Receives progress after every frame; the CLI draws a progress bar from it. */
   @FunctionalInterface
@@ -65,7 +51,6 @@ public final class SerialReplay {
   private final ByteTrackConfig trackConfig;
   private final AnnotationStyle style;
   private final LongSupplier nanoClock;
-  private final ObjectMapper json = new ObjectMapper();
 
   public SerialReplay(Detector detector, ByteTrackConfig trackConfig, AnnotationStyle style,
       LongSupplier nanoClock) {
@@ -78,11 +63,29 @@ public final class SerialReplay {
   /** Replays {@code video} into {@code outputs}, reporting to {@code progress}. */
   public Result replay(Path video, ReplayOutputs outputs, Progress progress) {
     long start = nanoClock.getAsLong();
+    StageTimes times = new StageTimes(nanoClock);
     try (VideoReader reader = VideoReader.open(video, VideoReadOptions.defaults())) {
       VideoInfo info = reader.info();
-      createDirectories(outputs.dir());
-      try (Run run = new Run(info, outputs)) {
-        long frames = run.processAll(reader, progress, start);
+      ByteTracker tracker = new ByteTracker(trackConfig.withFrameRate(info.fps()));
+      try (ReplayOutputFiles files = new ReplayOutputFiles(outputs, info.width(), info.height(),
+          info.frameRate(), detector.classNames(), style)) {
+        times.reset();
+        for (var next = reader.next(); next.isPresent(); next = reader.next()) {
+          VideoFrame frame = next.get();
+          times.charge(Stage.DECODE);
+          Detections dets = detector.detect(frame.image());
+          times.charge(Stage.DETECT);
+          Detections tracks = tracker.update(dets);
+          times.charge(Stage.TRACK);
+          files.annotate(frame.image(), tracks);
+          times.charge(Stage.ANNOTATE);
+          files.encode(frame.image());
+          times.charge(Stage.ENCODE);
+          files.writeTracks(frame.index(), frame.timestampMs(), tracks);
+          times.charge(Stage.WRITE);
+          progress.update(files.frames(), info.frameCount(), nanoClock.getAsLong() - start);
+        }
+        long frames = files.frames();
         if (frames == 0) {
           throw new InvalidInputException(video + " has no decodable frame; expected a playable video");
         }
@@ -90,133 +93,20 @@ public final class SerialReplay {
         String problem = complete ? null : video + " is truncated or corrupt after frame "
             + (frames - 1) + "; outputs cover the decodable part only";
         double wall = (nanoClock.getAsLong() - start) / 1e9;
-        run.commit();
-        writeSummary(outputs, video, info, frames, wall, run.times, run.classOfTrack, complete, problem);
+        files.commit(summary(files.newSummary(), video, info, frames, wall, times, complete, problem));
         return new Result(outputs, frames, wall, frames / wall, complete, problem);
       }
     }
   }
 
-  /**
-   * The per-video state of one replay: tracker, annotator and the staged outputs. Closing it
-   * without {@link #commit()} aborts every output, so no exit path can leave a file under a final
-   * name that looks complete.
-   */
-  private final class Run implements AutoCloseable {
-    final StageTimes times = new StageTimes(nanoClock);
-    final Map<Integer, Integer> classOfTrack = new TreeMap<>();
-    private final VideoInfo info;
-    private final ByteTracker tracker;
-    private final VideoWriter encoder;
-    private final StagedFile tracksJson;
-    private final StagedFile tracksMot;
-    private final FrameAnnotator annotator;
-    private boolean committed;
-
-    Run(VideoInfo info, ReplayOutputs outputs) {
-      this.info = info;
-      this.tracker = new ByteTracker(trackConfig.withFrameRate(info.fps()));
-      this.encoder = VideoWriter.create(outputs.annotatedVideo(), info.width(), info.height(),
-          VideoWriteOptions.h264(info.frameRate()).withPadToEven());
-      StagedFile json = null;
-      StagedFile mot = null;
-      try {
-        json = StagedFile.create(outputs.tracksJsonl());
-        mot = StagedFile.create(outputs.tracksMot());
-        this.annotator = FrameAnnotator.create(style, detector.classNames());
-      } catch (RuntimeException e) {
-        encoder.abort();
-        closeAll(json, mot);
-        throw e;
-      }
-      this.tracksJson = json;
-      this.tracksMot = mot;
-    }
-
-    long processAll(VideoReader reader, Progress progress, long start) {
-      ClassNames names = detector.classNames();
-      long frames = 0;
-      times.reset();
-      for (var next = reader.next(); next.isPresent(); next = reader.next()) {
-        VideoFrame frame = next.get();
-        times.charge(Stage.DECODE);
-        Detections dets = detector.detect(frame.image());
-        times.charge(Stage.DETECT);
-        Detections tracks = tracker.update(dets);
-        times.charge(Stage.TRACK);
-        annotator.annotate(frame.image(), tracks);
-        times.charge(Stage.ANNOTATE);
-        encoder.write(frame.image());
-        times.charge(Stage.ENCODE);
-        tracksJson.writeLine(frameLine(frame, tracks, names));
-        for (int i = 0; i < tracks.size(); i++) {
-          tracksMot.writeLine(MotResultWriter.row(frame.index() + 1, tracks, i));
-          classOfTrack.putIfAbsent(tracks.trackId(i), tracks.classId(i));
-        }
-        times.charge(Stage.WRITE);
-        frames++;
-        progress.update(frames, info.frameCount(), nanoClock.getAsLong() - start);
-      }
-      return frames;
-    }
-
-    void commit() {
-      encoder.close();
-      tracksJson.commit();
-      tracksMot.commit();
-      committed = true;
-    }
-
-    @Override
-    public void close() {
-      if (!committed) {
-        encoder.abort();
-      }
-      closeAll(tracksJson, tracksMot, annotator);
-    }
-  }
-
-  private static void closeAll(AutoCloseable... resources) {
-    for (AutoCloseable r : resources) {
-      if (r != null) {
-        try {
-          r.close();
-        } catch (Exception e) {
-          LOG.warn("cannot close {}: {}", r, e.toString());
-        }
-      }
-    }
-  }
-
-  private String frameLine(VideoFrame frame, Detections tracks, ClassNames names) {
-    ObjectNode line = json.createObjectNode();
-    line.put("frame", frame.index());
-    line.put("timestamp_ms", frame.timestampMs());
-    ArrayNode list = line.putArray("tracks");
-    for (int i = 0; i < tracks.size(); i++) {
-      ObjectNode t = list.addObject();
-      t.put("id", tracks.trackId(i));
-      t.put("class", names.name(tracks.classId(i)));
-      t.put("class_id", tracks.classId(i));
-      t.put("score", Math.round(tracks.score(i) * 1000) / 1000.0);
-      t.putArray("box").add(round1(tracks.x1(i))).add(round1(tracks.y1(i)))
-          .add(round1(tracks.x2(i))).add(round1(tracks.y2(i)));
-    }
-    return line.toString();
-  }
-
-  private void writeSummary(ReplayOutputs outputs, Path video, VideoInfo info, long frames,
-      double wall, StageTimes times, Map<Integer, Integer> classOfTrack, boolean complete,
-      String problem) {
-    ClassNames names = detector.classNames();
+  private ObjectNode summary(ObjectNode s, Path video, VideoInfo info, long frames, double wall,
+      StageTimes times, boolean complete, String problem) {
     ModelInfo model = detector.info();
-    ObjectNode s = json.createObjectNode();
     s.put("input", video.toString());
     s.put("complete", complete);
     if (problem != null) {
       s.put("problem", problem);
     }
-    s.put("frames", frames);
     s.put("fps", info.fps());
     s.put("width", info.width());
     s.put("height", info.height());
@@ -225,33 +115,11 @@ public final class SerialReplay {
     s.put("throughput_fps", Math.round(frames / wall * 10) / 10.0);
     ObjectNode stages = s.putObject("stage_ms");
     times.millis().forEach(stages::put);
-    ObjectNode perClass = s.putObject("tracks_per_class");
-    Map<String, Integer> counts = new TreeMap<>();
-    classOfTrack.values().forEach(c -> counts.merge(names.name(c), 1, Integer::sum));
-    counts.forEach(perClass::put);
-    s.put("tracks", new TreeSet<>(classOfTrack.keySet()).size());
     s.put("model", model.name());
     s.put("engine", model.engine().cliName());
     s.put("device", model.device().toString());
     s.put("executor", "serial");
     s.put("parallelism", 1);
-    try (StagedFile summary = StagedFile.create(outputs.summary())) {
-      summary.writeLine(json.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(s));
-      summary.commit();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static double round1(float v) {
-    return Math.round(v * 10) / 10.0;
-  }
-
-  private static void createDirectories(Path dir) {
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create output directory " + dir + ": " + e.getMessage(), e);
-    }
+    return s;
   }
 }

@@ -1,4 +1,4 @@
-package dev.tracklight.pipeline.replay;
+package dev.tracklight.connectors.sink;
 
 import java.nio.file.Path;
 
