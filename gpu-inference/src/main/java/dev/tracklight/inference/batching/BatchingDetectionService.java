@@ -16,7 +16,6 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
@@ -45,13 +44,16 @@ import org.slf4j.LoggerFactory;
  * that blocking is how backpressure reaches the caller (a Flink async operator's task thread). After
  * the timeout the future fails with {@link InferenceQueueFullException}. Nothing is dropped
  * silently: every submitted frame's future completes, and every outcome is counted per camera
- * ({@link #cameraStats}) and reported to the {@link BatchListener}. The queue, the open/closed state
- * and both conditions live under one lock, so closing cannot race with a submit into a queue nobody
- * drains any more.
+ * ({@link #cameraStats}; one small entry per camera id ever seen, kept for the service's life, so
+ * ids must name cameras, not frames) and reported to the {@link BatchListener}. The queue, the
+ * open/closed state and both conditions live under one lock, so closing cannot race with a submit
+ * into a queue nobody drains any more.
  *
  * <p><b>Time.</b> An injected monotonic nanosecond clock stamps submissions and measures queue waits,
- * inference time and request age (tests drive it by hand). The blocking waits themselves (a full
- * queue, an open batch) are {@link Condition#awaitNanos} in real time, sized from that clock.
+ * inference time and request age (tests drive it by hand), and decides how much of the batching
+ * delay is left when a batch opens. The blocking waits themselves (for a slot in a full queue, for
+ * more requests in an open batch) are {@link Condition#awaitNanos} calls, so they pass in real time:
+ * no JDK wait can follow an injected clock.
  *
  * <p><b>Closing.</b> {@link #close} stops accepting, fails every queued request with
  * {@link InferenceServiceClosedException}, lets the batch already taken by the worker finish, joins
@@ -249,7 +251,8 @@ public final class BatchingDetectionService implements AutoCloseable {
       return; // closed from a future callback: the worker exits after this batch
     }
     try {
-      worker.join(closeTimeout.toMillis());
+      // At least 1 ms: join(0) would wait forever.
+      worker.join(Math.max(1, closeTimeout.toMillis()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
