@@ -23,7 +23,13 @@ import java.util.concurrent.CompletionException;
  * run outside it: a model load (seconds) blocks only the callers that want the same key, which wait
  * for the creator's result, and closing a service (joining its worker) blocks only the releaser. If
  * creation fails, every caller waiting for that key gets the same exception and the key is
- * forgotten, so a later {@code acquire} tries again.
+ * forgotten, so a later {@code acquire} tries again. Because a closing service is already forgotten,
+ * an {@code acquire} racing with the last release creates a new service while the old one is still
+ * shutting down: for that moment two copies of the model are loaded.
+ *
+ * <p><b>Ownership.</b> The registry owns the services it creates; lease holders must not close
+ * {@link Lease#service()} themselves. A lease that is never closed keeps its service (and model) alive
+ * for the life of the registry.
  *
  * <p>"Per JVM" holds for {@link #global()} as long as this class is loaded once: in Flink, put the
  * jar in the TaskManager's {@code lib/} (parent-first); from a job jar it is one per job class loader.
