@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "bench", description = "Run benchmarks and write JSON results.",
     mixinStandardHelpOptions = true,
-    subcommands = {BenchCommand.Jmh.class, BenchCommand.DetectorThroughput.class})
+    subcommands = {BenchCommand.Jmh.class, BenchCommand.DetectorThroughput.class,
+        BenchCommand.Batching.class})
 final class BenchCommand implements Runnable {
 
   @picocli.CommandLine.Spec
@@ -71,6 +72,46 @@ final class BenchCommand implements Runnable {
         throw new InvalidInputException("TRACKLIGHT_ASSETS is not set; expected the folder with models/ and images/");
       }
       Map<String, Object> result = dev.tracklight.pipeline.bench.DetectorThroughputBench.run(Path.of(assets), iterations);
+      writeJson(out, result);
+      System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+      System.out.println("results: " + out.toAbsolutePath());
+      return 0;
+    }
+  }
+
+  /** Cross-camera batching service vs direct detector calls, for 1, 2 and 4 cameras. */
+  @Command(name = "batching", mixinStandardHelpOptions = true,
+      description = "Frames/s of 1, 2, 4 concurrent cameras through the batching detection service vs"
+          + " direct detect calls on the same detector, with the batch-size distribution; JSON to --out.")
+  static final class Batching implements Callable<Integer> {
+
+    @Option(names = "--out", defaultValue = "bench-batching.json", description = "JSON result file (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--frames", defaultValue = "48", description = "Timed frames per camera and mode (default: ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Option(names = "--in-flight", defaultValue = "8", description = "Frames each camera keeps outstanding in the service (default: ${DEFAULT-VALUE}).")
+    int inFlight;
+
+    @Option(names = "--max-delay-ms", defaultValue = "10", description = "The service's batching delay in ms (default: ${DEFAULT-VALUE}).")
+    long maxDelayMs;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu, gpu:N or auto (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Override
+    public Integer call() throws java.io.IOException {
+      String assets = System.getenv(dev.tracklight.inference.model.ModelRegistry.ASSETS_ENV);
+      if (assets == null || assets.isBlank()) {
+        throw new InvalidInputException("TRACKLIGHT_ASSETS is not set; expected the folder with models/ and images/");
+      }
+      if (maxDelayMs < 0) {
+        throw new InvalidInputException("--max-delay-ms must not be negative, got " + maxDelayMs);
+      }
+      Map<String, Object> result = dev.tracklight.pipeline.bench.BatchingBench.run(Path.of(assets),
+          dev.tracklight.inference.engine.DeviceSpec.parse(device), frames, inFlight,
+          java.time.Duration.ofMillis(maxDelayMs), System::nanoTime);
       writeJson(out, result);
       System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
       System.out.println("results: " + out.toAbsolutePath());
