@@ -10,7 +10,8 @@ import org.apache.flink.api.connector.source.SourceSplit;
  * @param path local path of the video
  * @param nextFrame index of the next frame to emit (0 for a fresh split; checkpointed progress)
  */
-public record VideoFileSplit(String cameraId, String path, long nextFrame) implements SourceSplit {
+public record VideoFileSplit(String cameraId, String path, long nextFrame)
+    implements SourceSplit, java.io.Serializable {
 
   @Override
   public String splitId() {

@@ -5,7 +5,7 @@ package dev.tracklight.connectors.video;
  * {@code 179/6}); {@link #fps()} is the derived double. Keeping the rational matters for long
  * videos: rounding 29.97 to a double and accumulating frame durations drifts, the rational does not.
  */
-public record FrameRate(long numerator, long denominator) {
+public record FrameRate(long numerator, long denominator) implements java.io.Serializable {
 
   public FrameRate {
     if (numerator <= 0 || denominator <= 0) {

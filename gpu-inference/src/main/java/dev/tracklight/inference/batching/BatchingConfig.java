@@ -22,7 +22,7 @@ import java.time.Duration;
  *     expire merely by waiting for company
  */
 public record BatchingConfig(int maxBatch, Duration maxDelay, int queueCapacity,
-    Duration submitTimeout, Duration requestTimeout) {
+    Duration submitTimeout, Duration requestTimeout) implements java.io.Serializable {
 
   /** The detector's own default: a batch of 8 keeps a GPU busy and bounds input buffer memory. */
   public static final int DEFAULT_MAX_BATCH = DetectorOptions.DEFAULT_MAX_BATCH;

@@ -127,14 +127,14 @@ public final class BatchingDetectionService implements AutoCloseable {
 
   /**
    * Opens a {@link YoloDetector} for {@code options} and serves it with {@code config}, the system
-   * clock and no listener. The config is checked against the options before the model loads.
+   * clock and a {@link BatchStatistics} listener (see {@link #listener()}). The config is checked against the options before the model loads.
    */
   public static BatchingDetectionService open(DetectorOptions options, BatchingConfig config,
       ModelRegistry registry) {
     config.requireFits(options.maxBatch());
     Detector detector = YoloDetector.open(options, registry);
     try {
-      return builder(detector, options.maxBatch()).config(config).build();
+      return builder(detector, options.maxBatch()).config(config).listener(new BatchStatistics()).build();
     } catch (RuntimeException e) {
       detector.close();
       throw e;
@@ -233,6 +233,10 @@ public final class BatchingDetectionService implements AutoCloseable {
   }
 
   /** Whether {@link #close} was called or the worker died. */
+  public BatchListener listener() {
+    return listener;
+  }
+
   public boolean isClosed() {
     lock.lock();
     try {

@@ -22,7 +22,7 @@ import java.util.Set;
  */
 public record AnnotationStyle(int lineThickness, double fontScale, boolean showLabels,
     boolean showClassName, boolean showScore, boolean showTrackId, int trailLength,
-    Set<Integer> blurClasses, int blurKernel) {
+    Set<Integer> blurClasses, int blurKernel) implements java.io.Serializable {
 
   /** Thicker lines than this hide the object they outline, even at 4K. */
   public static final int MAX_THICKNESS = 32;
