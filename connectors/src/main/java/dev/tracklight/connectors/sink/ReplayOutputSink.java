@@ -77,6 +77,7 @@ public final class ReplayOutputSink implements Sink<FrameDetections> {
             video.height(), video.frameRate(), names, style);
       });
       files.write(frame.frameIndex(), frame.timestampMs(), frame.image(), frame.detections());
+      ReplayProgress.frameWritten();
       if (frame.end().isLast()) {
         ObjectNode summary = files.newSummary();
         summary.put("input", video.path());

@@ -14,6 +14,7 @@ final class Subcommands {
     cli.addSubcommand(new DetectCommand());
     cli.addSubcommand(new EvalMotCommand());
     cli.addSubcommand(new ModelsCommand());
+    cli.addSubcommand(new ReplayCommand());
     cli.addSubcommand(new TrackMotCommand());
   }
 }

@@ -39,7 +39,8 @@ public final class ReplayInputs {
         id = base + "-" + n;
       }
       inputs.add(new ReplayJob.Input(id, new ReplayOutputSink.Video(video.toAbsolutePath().toString(),
-          outRoot.resolve(id).toAbsolutePath().toString(), info.width(), info.height(), info.frameRate())));
+          outRoot.resolve(id).toAbsolutePath().toString(), info.width(), info.height(), info.frameRate()),
+          info.frameCount()));
     }
     return List.copyOf(inputs);
   }

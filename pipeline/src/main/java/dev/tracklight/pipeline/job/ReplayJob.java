@@ -60,8 +60,12 @@ public final class ReplayJob {
     return batching.withSubmitTimeout(asyncTimeout).withRequestTimeout(asyncTimeout);
   }
 
-  /** One input video and what the sink needs to write its outputs. */
-  public record Input(String cameraId, ReplayOutputSink.Video video) {}
+  /**
+   * One input video and what the sink needs to write its outputs.
+   *
+   * @param expectedFrames the container's frame count (an estimate for WebM/MKV), for progress
+   */
+  public record Input(String cameraId, ReplayOutputSink.Video video, long expectedFrames) {}
 
   /**
    * Adds the replay graph to {@code env}.

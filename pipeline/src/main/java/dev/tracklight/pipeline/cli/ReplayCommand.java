@@ -1,0 +1,176 @@
+package dev.tracklight.pipeline.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracklight.connectors.sink.ReplayOutputs;
+import dev.tracklight.connectors.sink.ReplayProgress;
+import dev.tracklight.connectors.video.VideoReadOptions;
+import dev.tracklight.inference.DetectorOptions;
+import dev.tracklight.inference.InvalidInputException;
+import dev.tracklight.inference.ModelInfo;
+import dev.tracklight.inference.YoloDetector;
+import dev.tracklight.inference.batching.BatchingConfig;
+import dev.tracklight.inference.model.ModelRegistry;
+import dev.tracklight.operators.annotation.AnnotationStyle;
+import dev.tracklight.operators.tracking.ByteTrackConfig;
+import dev.tracklight.pipeline.job.JobEnvironments;
+import dev.tracklight.pipeline.job.ReplayInputs;
+import dev.tracklight.pipeline.job.ReplayJob;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tracklight replay}: archived videos through the Flink job (embedded MiniCluster, or a
+ * running cluster with {@code --jobmanager}); per video {@code OUT/<name>/} gets the annotated
+ * video, tracks (JSON lines and MOT) and a summary.
+ */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+    description = "Replay videos through the Flink job: annotated video, tracks and summary per video.")
+final class ReplayCommand implements Callable<Integer> {
+
+  @Parameters(arity = "1..*", paramLabel = "VIDEO", description = "Video files (any format FFmpeg reads).")
+  List<Path> videos;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+  Path out;
+
+  @Option(names = "--parallelism", defaultValue = "1", paramLabel = "N",
+      description = "Flink parallelism: videos replayed at once (default: ${DEFAULT-VALUE}).")
+  int parallelism;
+
+  @Option(names = "--jobmanager", paramLabel = "HOST:PORT",
+      description = "Submit to this Flink cluster (REST address) instead of the embedded MiniCluster;"
+          + " the videos and --out must be on a file system the TaskManagers share.")
+  String jobManager;
+
+  @Option(names = "--max-delay-ms", defaultValue = "10", paramLabel = "MS",
+      description = "How long a frame may wait for others to fill a batch (default: ${DEFAULT-VALUE}).")
+  int maxDelayMs;
+
+  @Option(names = "--checkpoint-interval-ms", defaultValue = "0", paramLabel = "MS",
+      description = "Checkpoint interval; 0 disables checkpoints (default: ${DEFAULT-VALUE}).")
+  long checkpointMs;
+
+  @Option(names = "--checkpoint-dir", paramLabel = "URI", description = "Checkpoint storage, e.g. file:///tmp/chk.")
+  String checkpointDir;
+
+  @Mixin
+  DetectorOptionsMixin detectorOptions;
+
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  /** Generous: a frame waits for its batch, the batches ahead of it, and a cold model load. */
+  static final Duration ASYNC_TIMEOUT = Duration.ofMinutes(5);
+
+  @Override
+  public Integer call() throws Exception {
+    if (maxDelayMs < 0 || checkpointMs < 0) {
+      throw new InvalidInputException("--max-delay-ms and --checkpoint-interval-ms must be >= 0");
+    }
+    List<ReplayJob.Input> inputs = ReplayInputs.probe(videos, out);
+    DetectorOptions options = detectorOptions.toOptions();
+    // Load the model once here: a bad model, class or device fails now, in one line, not in Flink.
+    List<String> classNames;
+    ModelInfo model;
+    try (YoloDetector probe = YoloDetector.open(options, ModelRegistry.fromEnvironment())) {
+      classNames = probe.classNames().names();
+      model = probe.info();
+    }
+    // Every subtask must load the same file, wherever its registry would resolve the name.
+    DetectorOptions resolved = pinned(options, model);
+    long totalFrames = inputs.stream().mapToLong(ReplayJob.Input::expectedFrames).sum();
+    StreamExecutionEnvironment env = JobEnvironments.create(Optional.ofNullable(jobManager), parallelism,
+        Duration.ofMillis(checkpointMs), Optional.ofNullable(checkpointDir));
+    Map<String, String> runInfo = new LinkedHashMap<>();
+    runInfo.put("model", model.name());
+    runInfo.put("engine", model.engine().cliName());
+    runInfo.put("device", model.device().toString());
+    runInfo.put("executor", jobManager == null ? "flink-minicluster" : "flink-cluster");
+    runInfo.put("parallelism", Integer.toString(parallelism));
+    BatchingConfig batching = BatchingConfig.defaults().withMaxBatch(Math.min(options.maxBatch(),
+        BatchingConfig.DEFAULT_MAX_BATCH)).withMaxDelay(Duration.ofMillis(maxDelayMs));
+    ReplayJob.build(env, inputs, VideoReadOptions.defaults(), resolved, batching, ByteTrackConfig.defaults(),
+        AnnotationStyle.defaults(), classNames, runInfo, ASYNC_TIMEOUT);
+
+    PrintWriter err = spec.commandLine().getErr();
+    var progress = ProgressBar.forTerminal(err, "replay");
+    long start = System.nanoTime();
+    long before = ReplayProgress.framesWritten();
+    long total = totalFrames;
+    Thread ticker = new Thread(() -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        progress.update(ReplayProgress.framesWritten() - before, total, System.nanoTime() - start);
+        try {
+          Thread.sleep(250);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "replay-progress");
+    ticker.setDaemon(true);
+    if (jobManager == null) {
+      ticker.start();
+    }
+    JobExecutionResult result;
+    try {
+      result = env.execute("tracklight replay");
+    } finally {
+      ticker.interrupt();
+    }
+    double wall = (System.nanoTime() - start) / 1e9;
+    return report(inputs, result, wall);
+  }
+
+  private int report(List<ReplayJob.Input> inputs, JobExecutionResult result, double wall) throws IOException {
+    PrintWriter stdout = spec.commandLine().getOut();
+    ObjectMapper json = new ObjectMapper();
+    long frames = 0;
+    List<String> incomplete = new ArrayList<>();
+    for (ReplayJob.Input in : inputs) {
+      ReplayOutputs o = new ReplayOutputs(Path.of(in.video().outputDir()));
+      JsonNode summary = json.readTree(o.summary().toFile());
+      frames += summary.path("frames").asLong();
+      if (!summary.path("complete").asBoolean()) {
+        incomplete.add(summary.path("problem").asText());
+      }
+      stdout.printf(Locale.ROOT, "%s: %d frames%n", in.video().path(), summary.path("frames").asLong());
+      for (Path p : List.of(o.annotatedVideo(), o.tracksJsonl(), o.tracksMot(), o.summary())) {
+        stdout.println("  " + p.toAbsolutePath());
+      }
+    }
+    stdout.printf(Locale.ROOT, "replayed %d video(s), %d frames in %.1f s (%.1f fps, job %s)%n",
+        inputs.size(), frames, wall, frames / wall, result.getJobID());
+    if (!incomplete.isEmpty()) {
+      throw new InvalidInputException(String.join("; ", incomplete));
+    }
+    return 0;
+  }
+
+  /**
+   * The options with the model pinned to what the probe loaded: the file's absolute path, its
+   * engine, family and input size (a registry name could resolve differently on a TaskManager, and a
+   * plain path loses the registry's input size).
+   */
+  static DetectorOptions pinned(DetectorOptions o, ModelInfo model) {
+    return new DetectorOptions(model.source().toAbsolutePath().toString(), model.engine(), o.device(),
+        o.confidenceThreshold(), o.iouThreshold(), o.classes(), model.family(), model.inputSize(),
+        o.classNames(), o.maxBatch(), o.maxDetections());
+  }
+}

@@ -1,0 +1,80 @@
+package dev.tracklight.pipeline.job;
+
+import dev.tracklight.inference.InvalidInputException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Where a job runs: an embedded MiniCluster in this process (the default: nothing to install), or a
+ * running Flink cluster reached through its REST endpoint ({@code --jobmanager HOST:PORT}), to which
+ * the same shaded jar is shipped. The graph is identical either way.
+ */
+public final class JobEnvironments {
+
+  private JobEnvironments() {}
+
+  /**
+   * @param jobManager {@code HOST:PORT} of a cluster's REST endpoint, or empty for local
+   * @param parallelism subtasks per operator (local: also the number of slots)
+   * @param checkpointInterval zero for no checkpoints
+   * @param checkpointDir checkpoint storage URI, required with checkpoints on a cluster
+   */
+  public static StreamExecutionEnvironment create(Optional<String> jobManager, int parallelism,
+      Duration checkpointInterval, Optional<String> checkpointDir) {
+    if (parallelism < 1 || parallelism > ReplayJob.MAX_PARALLELISM) {
+      throw new InvalidInputException("--parallelism must be in 1.." + ReplayJob.MAX_PARALLELISM
+          + ", got " + parallelism);
+    }
+    Configuration conf = new Configuration();
+    if (checkpointInterval.isZero()) {
+      // Without checkpoints a restart would replay from the start: fail fast and say why instead.
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+    } else {
+      conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
+      checkpointDir.ifPresent(dir -> {
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
+      });
+    }
+    StreamExecutionEnvironment env;
+    if (jobManager.isPresent()) {
+      String[] hostPort = jobManager.get().split(":", 2);
+      int port;
+      try {
+        port = Integer.parseInt(hostPort.length == 2 ? hostPort[1] : "");
+      } catch (NumberFormatException e) {
+        throw new InvalidInputException("--jobmanager '" + jobManager.get() + "' is not HOST:PORT;"
+            + " expected the REST address of a Flink cluster, e.g. flink-jm:8081");
+      }
+      env = StreamExecutionEnvironment.createRemoteEnvironment(hostPort[0], port, conf, ownJar().toString());
+    } else {
+      env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+    }
+    env.setParallelism(parallelism);
+    return env;
+  }
+
+  /** The shaded jar this CLI runs from, shipped to the cluster as the job jar. */
+  static Path ownJar() {
+    try {
+      Path p = Path.of(JobEnvironments.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      if (!Files.isRegularFile(p) || !p.toString().endsWith(".jar")) {
+        throw new InvalidInputException("--jobmanager needs the shaded jar (bin/tracklight); running from "
+            + p + " instead");
+      }
+      return p;
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
