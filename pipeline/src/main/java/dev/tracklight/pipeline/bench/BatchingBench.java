@@ -33,7 +33,8 @@ import java.util.function.LongSupplier;
  * <p>For 1, 2 and 4 cameras, each camera is a thread that pushes {@code framesPerCamera} frames
  * (the six reference photos, cycled). Through the service a camera keeps up to
  * {@code inFlightPerCamera} frames outstanding, as a Flink async operator with that capacity would;
- * directly it can only wait for each call. Reports frames/s for both, the service's overhead, and
+ * directly it can only wait for each call. Timed rounds of the two modes alternate. Reports median
+ * frames/s for both (and every round), the service-to-direct ratio, and
  * from a {@link BatchListener} the batch-size distribution, mean queue wait and mean inference time
  * per batch. Not JMH: a forward pass takes tens of milliseconds and the model must load once, so
  * wall-clock timing after a warm-up round is adequate. On a CPU, ONNX Runtime gains nothing from
@@ -65,11 +66,15 @@ public final class BatchingBench {
    * @param device where the detector runs
    * @param framesPerCamera timed frames per camera and mode
    * @param inFlightPerCamera most frames a camera has outstanding in the service
+   * @param rounds timed rounds per mode and camera count (medians are reported)
    * @param maxDelay the service's batching delay
    * @param nanoClock monotonic clock in nanoseconds
    */
   public static Map<String, Object> run(Path assetsDir, DeviceSpec device, int framesPerCamera,
-      int inFlightPerCamera, Duration maxDelay, LongSupplier nanoClock) {
+      int inFlightPerCamera, int rounds, Duration maxDelay, LongSupplier nanoClock) {
+    if (rounds < 1) {
+      throw new InvalidInputException("rounds must be at least 1, got " + rounds);
+    }
     if (framesPerCamera < 1) {
       throw new InvalidInputException("frames per camera must be at least 1, got " + framesPerCamera);
     }
@@ -91,6 +96,7 @@ public final class BatchingBench {
     report.put("cpu_cores", Runtime.getRuntime().availableProcessors());
     report.put("frames_per_camera", framesPerCamera);
     report.put("in_flight_per_camera", inFlightPerCamera);
+    report.put("rounds", rounds);
     report.put("max_batch", batching.maxBatch());
     report.put("max_delay_ms", maxDelay.toNanos() / 1e6);
     try (YoloDetector detector = YoloDetector.open(options, registry)) {
@@ -100,22 +106,35 @@ public final class BatchingBench {
       report.put("device", detector.info().device().toString());
       List<Object> rows = new ArrayList<>();
       for (int cameras : CAMERA_COUNTS) {
-        runDirect(detector, images, cameras, WARMUP_FRAMES, nanoClock);
-        double directFps = runDirect(detector, images, cameras, framesPerCamera, nanoClock);
         Stats stats = new Stats();
         // The service must not close the benchmark's detector: it gets a view that ignores close.
         try (BatchingDetectionService service = BatchingDetectionService
             .builder(new UnclosableDetector(detector), options.maxBatch())
             .config(batching).listener(stats).nanoTime(nanoClock).build()) {
+          runDirect(detector, images, cameras, WARMUP_FRAMES, nanoClock);
           runService(service, images, cameras, WARMUP_FRAMES, inFlightPerCamera, nanoClock);
           stats.reset();
-          double serviceFps =
-              runService(service, images, cameras, framesPerCamera, inFlightPerCamera, nanoClock);
+          // Rounds alternate which mode goes first, so that load from other processes, which
+          // drifts over seconds on a shared machine, hits both modes alike; medians resist outliers.
+          double[] direct = new double[rounds];
+          double[] batched = new double[rounds];
+          for (int r = 0; r < rounds; r++) {
+            if (r % 2 == 0) {
+              direct[r] = runDirect(detector, images, cameras, framesPerCamera, nanoClock);
+            }
+            batched[r] =
+                runService(service, images, cameras, framesPerCamera, inFlightPerCamera, nanoClock);
+            if (r % 2 == 1) {
+              direct[r] = runDirect(detector, images, cameras, framesPerCamera, nanoClock);
+            }
+          }
           Map<String, Object> row = new LinkedHashMap<>();
           row.put("cameras", cameras);
-          row.put("direct_frames_per_s", round(directFps));
-          row.put("service_frames_per_s", round(serviceFps));
-          row.put("service_vs_direct", round(serviceFps / directFps));
+          row.put("direct_frames_per_s", round(median(direct)));
+          row.put("service_frames_per_s", round(median(batched)));
+          row.put("service_vs_direct", round(median(batched) / median(direct)));
+          row.put("direct_frames_per_s_rounds", roundAll(direct));
+          row.put("service_frames_per_s_rounds", roundAll(batched));
           row.putAll(stats.toJson());
           rows.add(row);
         }
@@ -202,6 +221,21 @@ public final class BatchingBench {
     }
   }
 
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  private static List<Double> roundAll(double[] values) {
+    List<Double> list = new ArrayList<>(values.length);
+    for (double v : values) {
+      list.add(round(v));
+    }
+    return list;
+  }
+
   private static double round(double v) {
     return Math.round(v * 1000) / 1000.0;
   }
@@ -246,18 +280,20 @@ public final class BatchingBench {
   }
 
   /**
-   * {@code BatchingBench ASSETS_DIR [FRAMES_PER_CAMERA [IN_FLIGHT [DEVICE]]]}: prints the report as
-   * JSON (defaults 48 frames, 8 in flight, cpu).
+   * {@code BatchingBench ASSETS_DIR [FRAMES_PER_CAMERA [IN_FLIGHT [ROUNDS [DEVICE]]]]}: prints the
+   * report as JSON (defaults 24 frames, 8 in flight, 3 rounds, cpu).
    */
   public static void main(String[] args) throws IOException {
     if (args.length < 1) {
-      System.err.println("usage: BatchingBench ASSETS_DIR [FRAMES_PER_CAMERA [IN_FLIGHT [DEVICE]]]");
+      System.err.println(
+          "usage: BatchingBench ASSETS_DIR [FRAMES_PER_CAMERA [IN_FLIGHT [ROUNDS [DEVICE]]]]");
       System.exit(2);
     }
-    int frames = args.length > 1 ? Integer.parseInt(args[1]) : 48;
+    int frames = args.length > 1 ? Integer.parseInt(args[1]) : 24;
     int inFlight = args.length > 2 ? Integer.parseInt(args[2]) : 8;
-    DeviceSpec device = args.length > 3 ? DeviceSpec.parse(args[3]) : DeviceSpec.CPU;
-    Map<String, Object> report = run(Path.of(args[0]), device, frames, inFlight,
+    int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+    DeviceSpec device = args.length > 4 ? DeviceSpec.parse(args[4]) : DeviceSpec.CPU;
+    Map<String, Object> report = run(Path.of(args[0]), device, frames, inFlight, rounds,
         BatchingConfig.DEFAULT_MAX_DELAY, System::nanoTime);
     System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
         .writeValueAsString(report));

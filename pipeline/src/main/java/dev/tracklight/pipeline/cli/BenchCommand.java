@@ -88,8 +88,11 @@ final class BenchCommand implements Runnable {
     @Option(names = "--out", defaultValue = "bench-batching.json", description = "JSON result file (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--frames", defaultValue = "48", description = "Timed frames per camera and mode (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--frames", defaultValue = "24", description = "Timed frames per camera, mode and round (default: ${DEFAULT-VALUE}).")
     int frames;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "Alternating timed rounds per mode; medians are reported (default: ${DEFAULT-VALUE}).")
+    int rounds;
 
     @Option(names = "--in-flight", defaultValue = "8", description = "Frames each camera keeps outstanding in the service (default: ${DEFAULT-VALUE}).")
     int inFlight;
@@ -110,7 +113,7 @@ final class BenchCommand implements Runnable {
         throw new InvalidInputException("--max-delay-ms must not be negative, got " + maxDelayMs);
       }
       Map<String, Object> result = dev.tracklight.pipeline.bench.BatchingBench.run(Path.of(assets),
-          dev.tracklight.inference.engine.DeviceSpec.parse(device), frames, inFlight,
+          dev.tracklight.inference.engine.DeviceSpec.parse(device), frames, inFlight, rounds,
           java.time.Duration.ofMillis(maxDelayMs), System::nanoTime);
       writeJson(out, result);
       System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
