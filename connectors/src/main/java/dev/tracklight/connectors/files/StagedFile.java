@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import dev.tracklight.connectors.media.AtomicRename;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -28,6 +29,65 @@ public final class StagedFile implements AutoCloseable {
     this.target = target;
     this.temp = temp;
     this.writer = writer;
+  }
+
+  /**
+   * Starts staging {@code target} under the fixed hidden name {@link #resumableName}, replacing
+   * whatever a previous run left there, so that a checkpointed writer can find it again
+   * ({@link #resume}). Its directory must exist.
+   */
+  public static StagedFile resumable(Path target) {
+    return resume(target, 0);
+  }
+
+  /**
+   * Reopens the fixed hidden staging file of {@code target} and cuts it to {@code length} bytes,
+   * the length recorded at a checkpoint: what was written after it is dropped, so a restored job
+   * appends every line exactly once.
+   */
+  public static StagedFile resume(Path target, long length) {
+    Path temp = resumableName(target);
+    try {
+      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        if (ch.size() < length) {
+          throw new IOException(temp + " has " + ch.size() + " bytes but the checkpoint recorded "
+              + length + "; it was changed or lost outside the job");
+        }
+        ch.truncate(length);
+      }
+      return new StagedFile(target, temp, Files.newBufferedWriter(temp, StandardCharsets.UTF_8,
+          StandardOpenOption.APPEND));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot resume " + temp + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The fixed hidden staging name of {@code target}: {@code .name.inprogress}. */
+  public static Path resumableName(Path target) {
+    return target.toAbsolutePath().resolveSibling("." + target.getFileName() + ".inprogress");
+  }
+
+  /** Flushes buffered lines and returns the staged length in bytes (for a checkpoint). */
+  public long flush() {
+    try {
+      writer.flush();
+      return Files.size(temp);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot flush " + temp + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Closes the file without publishing or deleting it (a checkpointed writer being cancelled: the
+   * staged content is what a restore resumes).
+   */
+  public void release() {
+    done = true;
+    try {
+      writer.close();
+    } catch (IOException ignored) {
+      // The restore truncates to the checkpointed length anyway.
+    }
   }
 
   /** Starts staging {@code target}; its directory must exist. */

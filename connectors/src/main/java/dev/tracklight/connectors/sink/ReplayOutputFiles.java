@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracklight.connectors.files.StagedFile;
+import dev.tracklight.connectors.media.AtomicRename;
 import dev.tracklight.connectors.video.FrameRate;
+import dev.tracklight.connectors.video.VideoConcat;
 import dev.tracklight.connectors.video.VideoWriteOptions;
 import dev.tracklight.connectors.video.VideoWriter;
 import dev.tracklight.inference.BgrImage;
@@ -17,61 +19,103 @@ import dev.tracklight.operators.mot.MotResultWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * The outputs of one replayed video ({@link ReplayOutputs}), written frame by frame and published
  * together: {@code annotated.mp4} (annotated in place, H.264), {@code tracks.jsonl} (one line per
  * frame), {@code tracks.mot.txt} (MOTChallenge rows) and, last, {@code summary.json}.
  *
- * <p>Everything is staged under hidden names; {@link #commit} publishes, and {@link #close()}
- * without a commit discards, so no exit path leaves a file under a final name that looks complete.
- * The annotator draws into the frame's own pixel array (the frame is not used after this stage).
- * Not thread-safe: one instance per video, used by one thread.
+ * <p><b>Publication.</b> Everything is staged under hidden names; {@link #commit} publishes, so no
+ * exit path leaves a file under a final name that looks complete.
+ *
+ * <p><b>Checkpoints.</b> The annotated video is written as segments: {@link #checkpoint()} closes
+ * the current one (an MP4 encoder cannot be resumed mid-file) and records, with the staged text
+ * lengths, a {@link ReplayProgressState}. {@link #resume} cuts the staged files back to such a state
+ * after a failure and continues; {@link #commit} joins the segments without re-encoding
+ * ({@link VideoConcat}). A run without checkpoints writes a single segment, which is just renamed.
+ *
+ * <p><b>Cleanup.</b> {@link #close()} without a commit deletes the staging, unless the outputs are
+ * {@code resumable} (a checkpointed job being cancelled keeps it for its restore; leftovers are
+ * hidden files that never look like results, and a new run starts by clearing them).
+ *
+ * <p>The annotator draws into the frame's own pixel array. Not thread-safe: one instance per video.
  */
 public final class ReplayOutputFiles implements AutoCloseable {
 
   private final ReplayOutputs outputs;
+  private final int width;
+  private final int height;
+  private final FrameRate frameRate;
   private final ClassNames names;
-  private final VideoWriter encoder;
+  private final boolean resumable;
   private final StagedFile tracksJson;
   private final StagedFile tracksMot;
   private final FrameAnnotator annotator;
   private final ObjectMapper json = new ObjectMapper();
-  private final Map<Integer, Integer> classOfTrack = new TreeMap<>();
+  private final Map<Integer, Integer> classOfTrack;
+  private final long startedEpochMs;
+  private VideoWriter segment;
+  private int segments;
   private long frames;
   private boolean committed;
 
-  /**
-   * Starts the outputs of a {@code width x height} video at {@code frameRate}; odd sizes are padded
-   * to even (H.264 4:2:0 needs it).
-   */
-  public ReplayOutputFiles(ReplayOutputs outputs, int width, int height, FrameRate frameRate,
-      ClassNames names, AnnotationStyle style) {
+  private ReplayOutputFiles(ReplayOutputs outputs, int width, int height, FrameRate frameRate,
+      ClassNames names, AnnotationStyle style, boolean resumable, ReplayProgressState from) {
     this.outputs = outputs;
+    this.width = width;
+    this.height = height;
+    this.frameRate = frameRate;
     this.names = names;
+    this.resumable = resumable;
+    this.frames = from.frames();
+    this.segments = from.segments();
+    this.classOfTrack = new TreeMap<>(from.classOfTrack());
+    this.startedEpochMs = from.startedEpochMs();
     try {
       Files.createDirectories(outputs.dir());
+      deleteSegmentsFrom(from.segments());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create output directory " + outputs.dir() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot prepare output directory " + outputs.dir() + ": " + e.getMessage(), e);
     }
-    this.encoder = VideoWriter.create(outputs.annotatedVideo(), width, height,
-        VideoWriteOptions.h264(frameRate).withPadToEven());
     StagedFile jsonFile = null;
     StagedFile motFile = null;
     try {
-      jsonFile = StagedFile.create(outputs.tracksJsonl());
-      motFile = StagedFile.create(outputs.tracksMot());
+      jsonFile = StagedFile.resume(outputs.tracksJsonl(), from.tracksJsonBytes());
+      motFile = StagedFile.resume(outputs.tracksMot(), from.tracksMotBytes());
       this.annotator = FrameAnnotator.create(style, names);
     } catch (RuntimeException e) {
-      encoder.abort();
       closeQuietly(jsonFile);
       closeQuietly(motFile);
       throw e;
     }
     this.tracksJson = jsonFile;
     this.tracksMot = motFile;
+  }
+
+  /**
+   * Fresh outputs of a {@code width x height} video at {@code frameRate} (odd sizes are padded to
+   * even: H.264 4:2:0 needs it), clearing any staging a previous run left.
+   *
+   * @param resumable keep the staging on {@link #close()} for a checkpoint restore
+   * @param startedEpochMs wall time of the first frame, for the summary
+   */
+  public static ReplayOutputFiles create(ReplayOutputs outputs, int width, int height, FrameRate frameRate,
+      ClassNames names, AnnotationStyle style, boolean resumable, long startedEpochMs) {
+    return new ReplayOutputFiles(outputs, width, height, frameRate, names, style, resumable,
+        new ReplayProgressState("", 0, 0, 0, 0, Map.of(), startedEpochMs));
+  }
+
+  /** Outputs continuing from a checkpoint's {@code state}. */
+  public static ReplayOutputFiles resume(ReplayOutputs outputs, int width, int height, FrameRate frameRate,
+      ClassNames names, AnnotationStyle style, ReplayProgressState state) {
+    return new ReplayOutputFiles(outputs, width, height, frameRate, names, style, true, state);
   }
 
   public ReplayOutputs outputs() {
@@ -81,6 +125,11 @@ public final class ReplayOutputFiles implements AutoCloseable {
   /** Frames written so far. */
   public long frames() {
     return frames;
+  }
+
+  /** Wall time of the first frame, epoch milliseconds. */
+  public long startedEpochMs() {
+    return startedEpochMs;
   }
 
   /** Annotates {@code image} in place with {@code tracks}, then writes it and its track rows. */
@@ -97,7 +146,11 @@ public final class ReplayOutputFiles implements AutoCloseable {
 
   /** Appends {@code image} to the annotated video (stage of {@link #write}). */
   public void encode(BgrImage image) {
-    encoder.write(image);
+    if (segment == null) {
+      segment = VideoWriter.create(segmentPath(segments), width, height,
+          VideoWriteOptions.h264(frameRate).withPadToEven());
+    }
+    segment.write(image);
   }
 
   /** Appends the frame's track rows (stage of {@link #write}); counts the frame. */
@@ -110,6 +163,13 @@ public final class ReplayOutputFiles implements AutoCloseable {
     frames++;
   }
 
+  /** Closes the current video segment and returns what a restore needs. */
+  public ReplayProgressState checkpoint(String cameraId) {
+    finishSegment();
+    return new ReplayProgressState(cameraId, frames, tracksJson.flush(), tracksMot.flush(), segments,
+        classOfTrack, startedEpochMs);
+  }
+
   /**
    * Publishes the video and track files, then {@code summary.json}: {@code summary} (the caller's
    * fields) plus {@code frames}, {@code tracks} and {@code tracks_per_class}.
@@ -118,11 +178,28 @@ public final class ReplayOutputFiles implements AutoCloseable {
     if (frames == 0) {
       throw new IllegalStateException("no frame was written for " + outputs.dir());
     }
-    encoder.close();
+    finishSegment();
+    List<Path> parts = new ArrayList<>();
+    for (int i = 0; i < segments; i++) {
+      parts.add(segmentPath(i));
+    }
+    try {
+      if (parts.size() == 1) {
+        AtomicRename.replace(parts.get(0), outputs.annotatedVideo());
+      } else {
+        VideoConcat.concat(parts, outputs.annotatedVideo());
+        for (Path p : parts) {
+          Files.deleteIfExists(p);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot publish " + outputs.annotatedVideo() + ": " + e.getMessage(), e);
+    }
     tracksJson.commit();
     tracksMot.commit();
     summary.put("frames", frames);
     summary.put("tracks", classOfTrack.size());
+    summary.put("video_segments", parts.size());
     ObjectNode perClass = summary.putObject("tracks_per_class");
     Map<String, Integer> counts = new TreeMap<>();
     classOfTrack.values().forEach(c -> counts.merge(names.name(c), 1, Integer::sum));
@@ -141,15 +218,57 @@ public final class ReplayOutputFiles implements AutoCloseable {
     return json.createObjectNode();
   }
 
-  /** Discards everything unless committed. */
+  /** Discards the unpublished outputs (keeping a resumable staging for its restore). */
   @Override
   public void close() {
-    if (!committed) {
-      encoder.abort();
+    if (segment != null) {
+      segment.abort(); // a half-written segment is never resumable
+      segment = null;
     }
-    closeQuietly(tracksJson);
-    closeQuietly(tracksMot);
+    if (committed) {
+      closeQuietly(annotator);
+      return;
+    }
+    if (resumable) {
+      tracksJson.release();
+      tracksMot.release();
+    } else {
+      closeQuietly(tracksJson);
+      closeQuietly(tracksMot);
+      try {
+        deleteSegmentsFrom(0);
+      } catch (IOException ignored) {
+        // Hidden leftovers never look like results; the next run clears them.
+      }
+    }
     closeQuietly(annotator);
+  }
+
+  private void finishSegment() {
+    if (segment != null) {
+      segment.close();
+      segment = null;
+      segments++;
+    }
+  }
+
+  private Path segmentPath(int index) {
+    return outputs.dir().resolve(String.format(Locale.ROOT, ".annotated.mp4.seg-%05d.mp4", index));
+  }
+
+  /** Deletes segment files numbered {@code first} and above (written after the checkpoint). */
+  private void deleteSegmentsFrom(int first) throws IOException {
+    try (Stream<Path> files = Files.list(outputs.dir())) {
+      for (Path p : files.toList()) {
+        String n = p.getFileName().toString();
+        if (n.startsWith(".annotated.mp4.seg-") && n.endsWith(".mp4")) {
+          int index = Integer.parseInt(n.substring(".annotated.mp4.seg-".length(), n.length() - 4));
+          if (index >= first) {
+            Files.deleteIfExists(p);
+          }
+        }
+      }
+    }
   }
 
   private String frameLine(long frameIndex, long timestampMs, Detections tracks) {

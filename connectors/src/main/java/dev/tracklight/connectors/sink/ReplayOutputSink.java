@@ -6,22 +6,39 @@ import dev.tracklight.inference.ClassNames;
 import dev.tracklight.operators.annotation.AnnotationStyle;
 import dev.tracklight.operators.stream.FrameDetections;
 import dev.tracklight.operators.stream.StreamEnd;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
+import org.apache.flink.api.connector.sink2.SupportsWriterState;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
  * Writes each replayed video's outputs ({@link ReplayOutputFiles}: annotated video, tracks, summary)
  * in the task that decoded and tracked it (chained, so pixels never leave it). A video's files are
  * published when its last frame arrives ({@link StreamEnd}); a truncated input is published with
- * {@code "complete": false}. A failed or cancelled job discards everything it had not published.
+ * {@code "complete": false}.
+ *
+ * <p><b>Exactly once.</b> At each checkpoint the writer records per open video how far its staged
+ * outputs got ({@link ReplayProgressState}); after a failure, the restored writer cuts them back to
+ * that point while the source resumes at the same frame and the tracker at the same state, so every
+ * frame appears once in every output and track ids continue. The job must be restored with the
+ * parallelism it ran with (each video's state stays with its subtask).
  */
-public final class ReplayOutputSink implements Sink<FrameDetections> {
+public final class ReplayOutputSink implements Sink<FrameDetections>,
+    SupportsWriterState<FrameDetections, ReplayProgressState> {
 
   private static final long serialVersionUID = 1L;
 
@@ -54,50 +71,84 @@ public final class ReplayOutputSink implements Sink<FrameDetections> {
   }
 
   @Override
-  public SinkWriter<FrameDetections> createWriter(WriterInitContext context) {
-    return new Writer();
+  public StatefulSinkWriter<FrameDetections, ReplayProgressState> createWriter(WriterInitContext context) {
+    return new Writer(List.of(), System::currentTimeMillis);
+  }
+
+  @Override
+  public StatefulSinkWriter<FrameDetections, ReplayProgressState> restoreWriter(WriterInitContext context,
+      Collection<ReplayProgressState> recovered) {
+    return new Writer(recovered, System::currentTimeMillis);
+  }
+
+  @Override
+  public SimpleVersionedSerializer<ReplayProgressState> getWriterStateSerializer() {
+    return new StateSerializer();
   }
 
   /** One per subtask; owns the open outputs of the videos this subtask is replaying. */
-  private final class Writer implements SinkWriter<FrameDetections> {
+  private final class Writer implements StatefulSinkWriter<FrameDetections, ReplayProgressState> {
 
     private final ClassNames names = new ClassNames(classNames);
     private final Map<String, ReplayOutputFiles> open = new HashMap<>();
-    private final Map<String, Long> started = new HashMap<>();
+    private final LongSupplier epochMillis;
+
+    Writer(Collection<ReplayProgressState> recovered, LongSupplier epochMillis) {
+      this.epochMillis = epochMillis;
+      for (ReplayProgressState state : recovered) {
+        Video v = video(state.cameraId());
+        open.put(state.cameraId(), ReplayOutputFiles.resume(new ReplayOutputs(Path.of(v.outputDir())),
+            v.width(), v.height(), v.frameRate(), names, style, state));
+      }
+    }
+
+    private Video video(String cameraId) {
+      Video v = videos.get(cameraId);
+      if (v == null) {
+        throw new IllegalStateException("frame or state of unknown video '" + cameraId + "'");
+      }
+      return v;
+    }
 
     @Override
     public void write(FrameDetections frame, Context context) {
-      Video video = videos.get(frame.cameraId());
-      if (video == null) {
-        throw new IllegalStateException("frame of unknown video '" + frame.cameraId() + "'");
-      }
-      ReplayOutputFiles files = open.computeIfAbsent(frame.cameraId(), id -> {
-        started.put(id, System.nanoTime()); // measurement only
-        return new ReplayOutputFiles(new ReplayOutputs(Path.of(video.outputDir())), video.width(),
-            video.height(), video.frameRate(), names, style);
-      });
+      Video video = video(frame.cameraId());
+      ReplayOutputFiles files = open.computeIfAbsent(frame.cameraId(), id ->
+          ReplayOutputFiles.create(new ReplayOutputs(Path.of(video.outputDir())), video.width(),
+              video.height(), video.frameRate(), names, style, true, epochMillis.getAsLong()));
       files.write(frame.frameIndex(), frame.timestampMs(), frame.image(), frame.detections());
       ReplayProgress.frameWritten();
       if (frame.end().isLast()) {
-        ObjectNode summary = files.newSummary();
-        summary.put("input", video.path());
-        summary.put("complete", frame.end() == StreamEnd.COMPLETE);
-        if (frame.end() == StreamEnd.TRUNCATED) {
-          summary.put("problem", video.path() + " is truncated or corrupt after frame "
-              + frame.frameIndex() + "; outputs cover the decodable part only");
-        }
-        summary.put("fps", video.frameRate().fps());
-        summary.put("width", video.width());
-        summary.put("height", video.height());
-        summary.put("duration_s", Math.round((files.frames()) / video.frameRate().fps() * 1000) / 1000.0);
-        double wall = (System.nanoTime() - started.remove(frame.cameraId())) / 1e9;
-        summary.put("wall_s", Math.round(wall * 1000) / 1000.0);
-        summary.put("throughput_fps", Math.round(files.frames() / wall * 10) / 10.0);
-        runInfo.forEach(summary::put);
-        files.commit(summary);
+        files.commit(summary(files, video, frame));
         files.close();
         open.remove(frame.cameraId());
       }
+    }
+
+    private ObjectNode summary(ReplayOutputFiles files, Video video, FrameDetections last) {
+      ObjectNode summary = files.newSummary();
+      summary.put("input", video.path());
+      summary.put("complete", last.end() == StreamEnd.COMPLETE);
+      if (last.end() == StreamEnd.TRUNCATED) {
+        summary.put("problem", video.path() + " is truncated or corrupt after frame "
+            + last.frameIndex() + "; outputs cover the decodable part only");
+      }
+      summary.put("fps", video.frameRate().fps());
+      summary.put("width", video.width());
+      summary.put("height", video.height());
+      summary.put("duration_s", Math.round(files.frames() / video.frameRate().fps() * 1000) / 1000.0);
+      double wall = Math.max(1, epochMillis.getAsLong() - files.startedEpochMs()) / 1000.0;
+      summary.put("wall_s", wall);
+      summary.put("throughput_fps", Math.round(files.frames() / wall * 10) / 10.0);
+      runInfo.forEach(summary::put);
+      return summary;
+    }
+
+    @Override
+    public List<ReplayProgressState> snapshotState(long checkpointId) {
+      List<ReplayProgressState> states = new ArrayList<>(open.size());
+      open.forEach((id, files) -> states.add(files.checkpoint(id)));
+      return states;
     }
 
     @Override
@@ -109,8 +160,59 @@ public final class ReplayOutputSink implements Sink<FrameDetections> {
 
     @Override
     public void close() {
-      open.values().forEach(ReplayOutputFiles::close); // discards unpublished outputs
+      open.values().forEach(ReplayOutputFiles::close); // keeps checkpointed staging for a restore
       open.clear();
+    }
+  }
+
+  /** Versioned encoding of {@link ReplayProgressState}. */
+  static final class StateSerializer implements SimpleVersionedSerializer<ReplayProgressState> {
+
+    private static final int VERSION = 1;
+
+    @Override
+    public int getVersion() {
+      return VERSION;
+    }
+
+    @Override
+    public byte[] serialize(ReplayProgressState s) throws IOException {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (DataOutputStream out = new DataOutputStream(bytes)) {
+        out.writeUTF(s.cameraId());
+        out.writeLong(s.frames());
+        out.writeLong(s.tracksJsonBytes());
+        out.writeLong(s.tracksMotBytes());
+        out.writeInt(s.segments());
+        out.writeLong(s.startedEpochMs());
+        out.writeInt(s.classOfTrack().size());
+        for (Map.Entry<Integer, Integer> e : s.classOfTrack().entrySet()) {
+          out.writeInt(e.getKey());
+          out.writeInt(e.getValue());
+        }
+      }
+      return bytes.toByteArray();
+    }
+
+    @Override
+    public ReplayProgressState deserialize(int version, byte[] serialized) throws IOException {
+      if (version != VERSION) {
+        throw new IOException("unsupported replay sink state version " + version + "; this build reads " + VERSION);
+      }
+      try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
+        String camera = in.readUTF();
+        long frames = in.readLong();
+        long json = in.readLong();
+        long mot = in.readLong();
+        int segments = in.readInt();
+        long started = in.readLong();
+        int n = in.readInt();
+        Map<Integer, Integer> classes = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+          classes.put(in.readInt(), in.readInt());
+        }
+        return new ReplayProgressState(camera, frames, json, mot, segments, classes, started);
+      }
     }
   }
 }

@@ -41,10 +41,21 @@ public final class JobEnvironments {
       conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
       conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
       conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
-      checkpointDir.ifPresent(dir -> {
-        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
+      // In-flight frames are part of a checkpoint (megabytes each): they need file storage, not
+      // the JobManager's heap. Locally a temp folder will do; a cluster needs a shared one.
+      String dir = checkpointDir.orElseGet(() -> {
+        if (jobManager.isPresent()) {
+          throw new InvalidInputException("--checkpoint-dir is required with checkpoints on a cluster;"
+              + " expected a URI all TaskManagers reach, e.g. s3://bucket/chk or file:///shared/chk");
+        }
+        try {
+          return Files.createTempDirectory("tracklight-checkpoints").toUri().toString();
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
       });
+      conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+      conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
     }
     StreamExecutionEnvironment env;
     if (jobManager.isPresent()) {

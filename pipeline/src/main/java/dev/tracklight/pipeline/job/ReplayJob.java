@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
@@ -76,6 +77,18 @@ public final class ReplayJob {
   public static void build(StreamExecutionEnvironment env, List<Input> inputs, VideoReadOptions read,
       DetectorOptions detector, BatchingConfig batching, ByteTrackConfig tracking,
       AnnotationStyle style, List<String> classNames, Map<String, String> runInfo, Duration asyncTimeout) {
+    build(env, inputs, read, detector, batching, tracking, style, classNames, runInfo, asyncTimeout,
+        UnaryOperator.identity());
+  }
+
+  /**
+   * As above, with {@code tap} applied to the tracked stream before the sink (instrumentation: a
+   * test injects a failure there; it must keep the stream's records and partitioning).
+   */
+  public static void build(StreamExecutionEnvironment env, List<Input> inputs, VideoReadOptions read,
+      DetectorOptions detector, BatchingConfig batching, ByteTrackConfig tracking,
+      AnnotationStyle style, List<String> classNames, Map<String, String> runInfo, Duration asyncTimeout,
+      UnaryOperator<DataStream<FrameDetections>> tap) {
     env.setMaxParallelism(MAX_PARALLELISM);
     env.getConfig().enableObjectReuse();
     Map<String, String> paths = new LinkedHashMap<>();
@@ -101,7 +114,7 @@ public final class ReplayJob {
         .process(new TrackingFunction(tracking, fps))
         .returns(FrameDetections.typeInfo())
         .name("track").uid("track");
-    tracked.sinkTo(new ReplayOutputSink(videos, classNames, style, runInfo))
+    tap.apply(tracked).sinkTo(new ReplayOutputSink(videos, classNames, style, runInfo))
         .name("replay-outputs").uid("replay-outputs");
   }
 }

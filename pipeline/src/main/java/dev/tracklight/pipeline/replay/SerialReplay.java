@@ -67,8 +67,8 @@ public final class SerialReplay {
     try (VideoReader reader = VideoReader.open(video, VideoReadOptions.defaults())) {
       VideoInfo info = reader.info();
       ByteTracker tracker = new ByteTracker(trackConfig.withFrameRate(info.fps()));
-      try (ReplayOutputFiles files = new ReplayOutputFiles(outputs, info.width(), info.height(),
-          info.frameRate(), detector.classNames(), style)) {
+      try (ReplayOutputFiles files = ReplayOutputFiles.create(outputs, info.width(), info.height(),
+          info.frameRate(), detector.classNames(), style, false, 0)) {
         times.reset();
         for (var next = reader.next(); next.isPresent(); next = reader.next()) {
           VideoFrame frame = next.get();

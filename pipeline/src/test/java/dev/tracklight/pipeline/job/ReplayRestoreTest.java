@@ -1,0 +1,154 @@
+package dev.tracklight.pipeline.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracklight.connectors.sink.ReplayOutputs;
+import dev.tracklight.connectors.video.VideoReadOptions;
+import dev.tracklight.connectors.video.VideoReader;
+import dev.tracklight.connectors.video.VideoWriteOptions;
+import dev.tracklight.connectors.video.VideoWriter;
+import dev.tracklight.inference.ClassNames;
+import dev.tracklight.inference.DetectorOptions;
+import dev.tracklight.inference.TestAssets;
+import dev.tracklight.inference.batching.BatchingConfig;
+import dev.tracklight.inference.engine.DeviceSpec;
+import dev.tracklight.operators.annotation.AnnotationStyle;
+import dev.tracklight.operators.stream.FrameDetections;
+import dev.tracklight.operators.tracking.ByteTrackConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A replay that fails mid-stream and restores from its last checkpoint produces exactly the outputs
+ * of an uninterrupted run: every frame once, the same track ids, an annotated video of every frame.
+ */
+class ReplayRestoreTest {
+
+  private static final int CLIP_FRAMES = 150;
+  /** The failure happens at or after this frame, once a checkpoint has completed. */
+  private static final int FAIL_FROM_FRAME = 80;
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK = new MiniClusterExtension(
+      new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1).build());
+
+  @TempDir
+  static Path tmp;
+  static Path clip;
+
+  /** Failures injected across the test JVM (the tap is re-instantiated on restart). */
+  static final AtomicInteger FAILURES = new AtomicInteger();
+
+  @BeforeAll
+  static void makeClip() {
+    clip = tmp.resolve("hall.mp4");
+    try (VideoReader reader = VideoReader.open(TestAssets.file("videos/people_walking_overhead_720p.mp4"),
+            VideoReadOptions.defaults());
+        VideoWriter writer = VideoWriter.create(clip, reader.info().width(), reader.info().height(),
+            VideoWriteOptions.h264(reader.info().frameRate()))) {
+      for (int i = 0; i < CLIP_FRAMES; i++) {
+        writer.write(reader.next().orElseThrow().image());
+      }
+    }
+  }
+
+  private static void run(Path out, boolean checkpointsAndFailure) throws Exception {
+    Configuration conf = new Configuration();
+    if (checkpointsAndFailure) {
+      conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(300));
+      conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+      conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, tmp.resolve("chk").toUri().toString());
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
+    } else {
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+    }
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    env.setParallelism(1);
+    Path root = TestAssets.root();
+    DetectorOptions detector = DetectorOptions.forModel(root.resolve("models/yolox_nano_dynamic.onnx").toString())
+        .withDevice(DeviceSpec.CPU);
+    UnaryOperator<DataStream<FrameDetections>> tap = checkpointsAndFailure
+        ? s -> s.map(new FailOnceAfterCheckpoint()).returns(FrameDetections.typeInfo()).name("fail-once")
+        : UnaryOperator.identity();
+    ReplayJob.build(env, ReplayInputs.probe(List.of(clip), out), VideoReadOptions.defaults(), detector,
+        BatchingConfig.defaults().withMaxBatch(4), ByteTrackConfig.defaults(), AnnotationStyle.defaults(),
+        ClassNames.COCO.names(), Map.of("executor", "flink"), Duration.ofMinutes(2), tap);
+    env.execute("replay-restore-test");
+  }
+
+  @Test
+  void restoredRunEqualsUninterruptedRun() throws Exception {
+    run(tmp.resolve("clean"), false);
+    run(tmp.resolve("restored"), true);
+    assertEquals(1, FAILURES.get(), "exactly one injected failure");
+
+    ReplayOutputs clean = new ReplayOutputs(tmp.resolve("clean/hall"));
+    ReplayOutputs restored = new ReplayOutputs(tmp.resolve("restored/hall"));
+    List<String> lines = Files.readAllLines(restored.tracksJsonl());
+    assertEquals(CLIP_FRAMES, lines.size(), "every frame exactly once");
+    assertEquals(Files.readAllLines(clean.tracksJsonl()), lines, "same tracks and ids as without failure");
+    assertEquals(Files.readAllLines(clean.tracksMot()), Files.readAllLines(restored.tracksMot()));
+
+    JsonNode summary = new ObjectMapper().readTree(restored.summary().toFile());
+    assertEquals(CLIP_FRAMES, summary.get("frames").asInt());
+    assertTrue(summary.get("video_segments").asInt() > 1, "checkpoints split the video: " + summary);
+    try (VideoReader video = VideoReader.open(restored.annotatedVideo(), VideoReadOptions.defaults())) {
+      long n = 0;
+      long last = -1;
+      for (var f = video.next(); f.isPresent(); f = video.next()) {
+        assertTrue(f.get().timestampMs() > last, "timestamps increase across segments");
+        last = f.get().timestampMs();
+        n++;
+      }
+      assertEquals(CLIP_FRAMES, n, "annotated video has every frame once");
+    }
+    try (var files = Files.list(restored.dir())) {
+      assertEquals(List.of(), files.filter(p -> p.getFileName().toString().startsWith(".")).toList(),
+          "no staging left behind");
+    }
+  }
+
+  /** Throws once, on the first attempt, at a frame after a completed checkpoint. */
+  static final class FailOnceAfterCheckpoint extends RichMapFunction<FrameDetections, FrameDetections>
+      implements CheckpointListener {
+    private volatile boolean checkpointed;
+
+    @Override
+    public FrameDetections map(FrameDetections frame) {
+      if (checkpointed && frame.frameIndex() >= FAIL_FROM_FRAME
+          && getRuntimeContext().getTaskInfo().getAttemptNumber() == 0 && FAILURES.get() == 0) {
+        FAILURES.incrementAndGet();
+        throw new IllegalStateException("injected failure at frame " + frame.frameIndex());
+      }
+      return frame;
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+      checkpointed = true;
+    }
+  }
+}
