@@ -42,7 +42,7 @@ public final class CameraUrl {
       "(?<scheme>[A-Za-z][A-Za-z0-9+.-]*)://"
           + "(?:(?<userinfo>[^@/?#]*)@)?"
           + "(?<host>\\[[0-9A-Fa-f:.]+\\]|[^:/?#@\\[\\]]*)"
-          + "(?::(?<port>[^/?#]*))?"
+          + "(?::(?<port>[^/?#@]*))?"
           + "(?<path>/[^?#]*)?"
           + "(?:\\?(?<query>[^#]*))?");
 
@@ -117,7 +117,8 @@ public final class CameraUrl {
     if (portText != null) {
       if (!portText.matches("\\d{1,5}") || Integer.parseInt(portText) < 1
           || Integer.parseInt(portText) > 65535) {
-        throw invalid(text, "has port '" + portText + "'; expected a number in 1..65535");
+        // the port text is not quoted: in a mangled address it may hold part of a password
+        throw invalid(text, "has an invalid port; expected a number in 1..65535");
       }
       port = Integer.parseInt(portText);
     }
