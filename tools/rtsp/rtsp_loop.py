@@ -8,8 +8,10 @@ Used by the connectors tests (RtspTestServer) and for local trials:
         --mount cam2=/data/videos/persons_one_by_one_432p.mp4 [--user alice --password s3cret]
 
 Each mount is one camera: rtsp://127.0.0.1:PORT/NAME. Video is passed through (no re-encode, so the
-server costs almost no CPU) and loops gaplessly. Prints one line "READY rtsp://HOST:PORT" on stdout
-once it accepts connections; exits with status 2 on bad arguments and 3 if the port is taken.
+server costs almost no CPU) and loops gaplessly (unless --no-loop); every connection starts at the
+beginning of the file. Prints one line "READY rtsp://HOST:PORT" on stdout once it accepts
+connections; exits with status 2 on bad arguments and 3 if the port is taken.
+`kill -USR1 PID` prints every thread's Python stack to stderr.
 Needs Debian's python3-gi and gir1.2-gst-rtsp-server-1.0 (tools/install-rtsp-test-server.sh);
 run it with /usr/bin/python3 (a pyenv or venv python usually lacks gi).
 
@@ -17,10 +19,15 @@ Why the pipeline looks the way it does (measured, see docs/platform-notes.md "Li
 - the client's PLAY request makes its own flushing seek, so looping is armed only once PLAYING;
 - the first loop seek must be FLUSH|SEGMENT (a non-flushing one hung start() in 4 of 6 runs), later
   re-seeks on segment-done are plain SEGMENT seeks, which makes the loop seamless;
+- seeks run on their own threads and are sent to a pad (see seek_to_start): a quick client
+  disconnect racing a loop seek can deadlock the server; rare now, but --no-loop avoids it;
 - media are not shared: with shared media a new client restarts everyone and stops the looping.
 """
 import argparse
+import faulthandler
+import signal
 import sys
+import threading
 
 import gi
 
@@ -30,8 +37,18 @@ from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
 
 
 def seek_to_start(pipeline, flags):
-    pipeline.seek(1.0, Gst.Format.TIME, flags, Gst.SeekType.SET, 0, Gst.SeekType.NONE, -1)
-    return False  # one-shot GLib idle callback
+    # Sent to a pad, not to the pipeline: an element seek takes the pipeline's state lock, and
+    # racing a client's TEARDOWN (which sets the pipeline to NULL on the main loop) deadlocked the
+    # whole server about once per 20 quick connect/disconnect cycles; a pad seek did so about once
+    # per 100 (measured; see docs/platform-notes.md).
+    pad = pipeline.get_by_name('loopq').get_static_pad('src')
+    pad.send_event(Gst.Event.new_seek(1.0, Gst.Format.TIME, flags, Gst.SeekType.SET, 0,
+                                      Gst.SeekType.NONE, -1))
+
+
+def seek_later(pipeline, flags):
+    # On a thread of its own, never on the GLib main loop that answers every client's requests.
+    threading.Thread(target=seek_to_start, args=(pipeline, flags), daemon=True).start()
 
 
 def on_media_configure(_factory, media):
@@ -40,12 +57,12 @@ def on_media_configure(_factory, media):
     bus = pipeline.get_bus()
     bus.enable_sync_message_emission()
     bus.connect('sync-message::segment-done',
-                lambda _b, _m: GLib.idle_add(seek_to_start, pipeline, Gst.SeekFlags.SEGMENT))
+                lambda _b, _m: seek_later(pipeline, Gst.SeekFlags.SEGMENT))
 
     def on_state(_media, state):
         if state == Gst.State.PLAYING and not armed:
             armed.append(True)
-            GLib.idle_add(seek_to_start, pipeline, Gst.SeekFlags.FLUSH | Gst.SeekFlags.SEGMENT)
+            seek_later(pipeline, Gst.SeekFlags.FLUSH | Gst.SeekFlags.SEGMENT)
 
     media.connect('new-state', on_state)
 
@@ -54,12 +71,13 @@ def gst_quote(path):
     return '"' + path.replace('\\', '\\\\').replace('"', '\\"') + '"'
 
 
-def make_factory(path, role):
+def make_factory(path, role, loop):
     factory = GstRtspServer.RTSPMediaFactory()
     factory.set_shared(False)
-    factory.connect('media-configure', on_media_configure)
+    if loop:
+        factory.connect('media-configure', on_media_configure)
     factory.set_launch(
-        '( filesrc location=%s ! qtdemux name=demux demux.video_0 ! queue ! h264parse'
+        '( filesrc location=%s ! qtdemux name=demux demux.video_0 ! queue name=loopq ! h264parse'
         ' ! rtph264pay name=pay0 pt=96 config-interval=1 )' % gst_quote(path))
     if role:
         factory.add_role_from_structure(Gst.Structure.new_from_string(
@@ -75,6 +93,10 @@ def parse_args(argv):
                         help='camera mount point and the MP4 it plays; repeat for more cameras')
     parser.add_argument('--user', help='require RTSP basic auth with this user')
     parser.add_argument('--password', help='password for --user')
+    parser.add_argument('--no-loop', dest='loop', action='store_false',
+                        help='end each stream at the end of its file instead of looping; loop seeks'
+                             ' are the only known cause of a (rare) server deadlock, so tests whose'
+                             ' connections are shorter than the clip use this')
     args = parser.parse_args(argv)
     if not 0 < args.port < 65536:
         parser.error('--port must be in 1..65535, got %d' % args.port)
@@ -93,6 +115,8 @@ def parse_args(argv):
 
 def main(argv):
     args, mounts = parse_args(argv)
+    # `kill -USR1 PID` prints every thread's Python stack to stderr: shows where a stuck server is.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     Gst.init(None)
     server = GstRtspServer.RTSPServer()
     server.set_address(args.address)
@@ -106,7 +130,7 @@ def main(argv):
         auth.add_basic(GstRtspServer.RTSPAuth.make_basic(args.user, args.password), token)
         server.set_auth(auth)
     for name, path in mounts:
-        server.get_mount_points().add_factory('/' + name, make_factory(path, role))
+        server.get_mount_points().add_factory('/' + name, make_factory(path, role, args.loop))
     if server.attach(None) == 0:
         print('port %d is busy' % args.port, file=sys.stderr, flush=True)
         return 3

@@ -10,6 +10,9 @@ import dev.tracklight.connectors.testing.LogCapture;
 import dev.tracklight.connectors.testing.RtspTestServer;
 import dev.tracklight.connectors.testing.TestAssets;
 import dev.tracklight.connectors.video.VideoFrame;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -218,6 +221,10 @@ class LiveCameraReaderRtspTest {
     String password = "Wh1sper-Quietly";
     HealthLog good = new HealthLog();
     HealthLog bad = new HealthLog();
+    // Also whatever JavaCV or JavaCPP print straight to System.err, bypassing the logging API.
+    PrintStream originalErr = System.err;
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
     try (LogCapture logs = LogCapture.start();
         RtspTestServer server = RtspTestServer.builder().mount("cam1", video)
             .credentials("alice", password).start()) {
@@ -238,6 +245,7 @@ class LiveCameraReaderRtspTest {
         assertTrue(reader.options().toString().contains("alice:***@"));
       }
       List<String> everything = new ArrayList<>(logs.lines());
+      everything.add(stderr.toString(StandardCharsets.UTF_8));
       good.events().forEach(e -> everything.add(e.toString()));
       bad.events().forEach(e -> everything.add(e.toString()));
       assertTrue(logs.lines().stream().anyMatch(l -> l.contains("alice:***@")),
@@ -246,6 +254,8 @@ class LiveCameraReaderRtspTest {
         assertFalse(line.contains(password), "password leaked: " + line);
         assertFalse(line.contains("Wh1sper"), "password leaked: " + line);
       }
+    } finally {
+      System.setErr(originalErr);
     }
   }
 
