@@ -2,7 +2,6 @@ package dev.tracklight.connectors.sink;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracklight.connectors.files.StagedFile;
 import dev.tracklight.connectors.media.AtomicRename;
@@ -155,7 +154,7 @@ public final class ReplayOutputFiles implements AutoCloseable {
 
   /** Appends the frame's track rows (stage of {@link #write}); counts the frame. */
   public void writeTracks(long frameIndex, long timestampMs, Detections tracks) {
-    tracksJson.writeLine(frameLine(frameIndex, timestampMs, tracks));
+    tracksJson.writeLine(TrackJson.line(null, frameIndex, timestampMs, tracks, names));
     for (int i = 0; i < tracks.size(); i++) {
       tracksMot.writeLine(MotResultWriter.row(frameIndex + 1, tracks, i));
       classOfTrack.putIfAbsent(tracks.trackId(i), tracks.classId(i));
@@ -269,27 +268,6 @@ public final class ReplayOutputFiles implements AutoCloseable {
         }
       }
     }
-  }
-
-  private String frameLine(long frameIndex, long timestampMs, Detections tracks) {
-    ObjectNode line = json.createObjectNode();
-    line.put("frame", frameIndex);
-    line.put("timestamp_ms", timestampMs);
-    ArrayNode list = line.putArray("tracks");
-    for (int i = 0; i < tracks.size(); i++) {
-      ObjectNode t = list.addObject();
-      t.put("id", tracks.trackId(i));
-      t.put("class", names.name(tracks.classId(i)));
-      t.put("class_id", tracks.classId(i));
-      t.put("score", Math.round(tracks.score(i) * 1000) / 1000.0);
-      t.putArray("box").add(round1(tracks.x1(i))).add(round1(tracks.y1(i)))
-          .add(round1(tracks.x2(i))).add(round1(tracks.y2(i)));
-    }
-    return line.toString();
-  }
-
-  private static double round1(float v) {
-    return Math.round(v * 10) / 10.0;
   }
 
   private static void closeQuietly(AutoCloseable c) {

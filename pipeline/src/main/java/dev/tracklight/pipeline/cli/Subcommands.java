@@ -15,6 +15,7 @@ final class Subcommands {
     cli.addSubcommand(new EvalMotCommand());
     cli.addSubcommand(new ModelsCommand());
     cli.addSubcommand(new ReplayCommand());
+    cli.addSubcommand(new RunCommand());
     cli.addSubcommand(new TrackMotCommand());
   }
 }

@@ -1,0 +1,46 @@
+package dev.tracklight.connectors.sink;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tracklight.inference.ClassNames;
+import dev.tracklight.inference.Detections;
+
+/**
+ * One frame's tracks as a JSON line, the format of {@code tracks.jsonl} and of live track streams:
+ * {@code {"camera": ..., "frame": N, "timestamp_ms": T, "tracks": [{"id", "class", "class_id",
+ * "score", "box": [x1, y1, x2, y2]}]}} ({@code camera} only on multi-camera streams). Scores are
+ * rounded to 3 decimals and boxes to 0.1 px: finer digits are noise.
+ */
+public final class TrackJson {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private TrackJson() {}
+
+  /** The line; {@code cameraId} null to omit it. */
+  public static String line(String cameraId, long frameIndex, long timestampMs, Detections tracks,
+      ClassNames names) {
+    ObjectNode line = JSON.createObjectNode();
+    if (cameraId != null) {
+      line.put("camera", cameraId);
+    }
+    line.put("frame", frameIndex);
+    line.put("timestamp_ms", timestampMs);
+    ArrayNode list = line.putArray("tracks");
+    for (int i = 0; i < tracks.size(); i++) {
+      ObjectNode t = list.addObject();
+      t.put("id", tracks.trackId(i));
+      t.put("class", names.name(tracks.classId(i)));
+      t.put("class_id", tracks.classId(i));
+      t.put("score", Math.round(tracks.score(i) * 1000) / 1000.0);
+      t.putArray("box").add(round1(tracks.x1(i))).add(round1(tracks.y1(i)))
+          .add(round1(tracks.x2(i))).add(round1(tracks.y2(i)));
+    }
+    return line.toString();
+  }
+
+  private static double round1(float v) {
+    return Math.round(v * 10) / 10.0;
+  }
+}

@@ -1,0 +1,61 @@
+package dev.tracklight.pipeline.cli;
+
+import dev.tracklight.inference.DetectorOptions;
+import dev.tracklight.inference.ModelInfo;
+import dev.tracklight.inference.YoloDetector;
+import dev.tracklight.inference.model.ModelRegistry;
+import dev.tracklight.pipeline.config.JobConfig;
+import dev.tracklight.pipeline.config.JobConfigLoader;
+import dev.tracklight.pipeline.job.JobEnvironments;
+import dev.tracklight.pipeline.job.LiveJob;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tracklight run --config cameras.yaml}: the live job, until it is cancelled (Ctrl-C for the
+ * embedded MiniCluster, or from the cluster). The configuration and the model are checked before
+ * anything starts.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "Run the live job over the cameras in a configuration file.")
+final class RunCommand implements Callable<Integer> {
+
+  @Option(names = "--config", required = true, paramLabel = "FILE", description = "cameras.yaml (see README).")
+  Path config;
+
+  @Option(names = "--parallelism", defaultValue = "1", paramLabel = "N",
+      description = "Flink parallelism: camera subtasks (default: ${DEFAULT-VALUE}).")
+  int parallelism;
+
+  @Option(names = "--jobmanager", paramLabel = "HOST:PORT",
+      description = "Submit to this Flink cluster (REST address) instead of the embedded MiniCluster.")
+  String jobManager;
+
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    JobConfig job = JobConfigLoader.load(config);
+    List<String> classNames;
+    ModelInfo model;
+    try (YoloDetector probe = YoloDetector.open(job.detector(), ModelRegistry.fromEnvironment())) {
+      classNames = probe.classNames().names();
+      model = probe.info();
+    }
+    DetectorOptions pinned = ReplayCommand.pinned(job.detector(), model);
+    StreamExecutionEnvironment env = JobEnvironments.create(Optional.ofNullable(jobManager), parallelism,
+        job.checkpointing().interval(), job.checkpointing().directory());
+    LiveJob.build(env, job, pinned, classNames);
+    spec.commandLine().getErr().println("tracklight: live job over " + job.cameras().size()
+        + " camera(s) with " + model.name() + " on " + model.device() + "; Ctrl-C stops it");
+    env.execute("tracklight live: " + config.getFileName());
+    return 0;
+  }
+}

@@ -1,0 +1,94 @@
+package dev.tracklight.pipeline.job;
+
+import dev.tracklight.connectors.live.CameraUrl;
+import dev.tracklight.connectors.sink.JsonLinesFileSink;
+import dev.tracklight.connectors.sink.TrackLineFunction;
+import dev.tracklight.connectors.source.LiveCameraSource;
+import dev.tracklight.connectors.source.LiveCameraSplit;
+import dev.tracklight.inference.DetectorOptions;
+import dev.tracklight.inference.InvalidInputException;
+import dev.tracklight.inference.batching.BatchingConfig;
+import dev.tracklight.operators.flink.DetectAsyncFunction;
+import dev.tracklight.operators.flink.TrackingFunction;
+import dev.tracklight.operators.stream.CameraFrame;
+import dev.tracklight.operators.stream.FrameDetections;
+import dev.tracklight.pipeline.config.JobConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The live job graph: RTSP cameras → batched async inference → per-camera ByteTrack in keyed state →
+ * JSON track lines → sinks. Like the replay ({@link ReplayJob}, whose design notes apply), camera →
+ * inference → tracking → line encoding is one chain per subtask and pixels never leave it; only the
+ * track lines are shuffled to the (parallelism 1) sinks.
+ *
+ * <p>Live-specific choices: each camera's reader skips frames when inference falls behind (bounded
+ * newest-frames slot) instead of queueing; event time is capture time with a small out-of-orderness
+ * bound and idleness, so a disconnected camera does not hold back the event-time clock of the others.
+ */
+public final class LiveJob {
+
+  /** Frames in flight per subtask: a little over one batch, so latency stays near one batch time. */
+  public static final int ASYNC_CAPACITY = 8;
+  /** Capture timestamps of one camera are monotonic; a small bound absorbs clock jitter across cameras. */
+  static final Duration OUT_OF_ORDERNESS = Duration.ofMillis(200);
+  /** A camera silent this long stops holding back watermarks (it is reconnecting). */
+  static final Duration IDLENESS = Duration.ofSeconds(5);
+  /** Past this, a frame's tracks are too late to be useful live; the job fails over instead. */
+  static final Duration ASYNC_TIMEOUT = Duration.ofSeconds(30);
+
+  private LiveJob() {}
+
+  /** Adds the live graph for {@code config} to {@code env}; returns the track-line stream. */
+  public static DataStream<String> build(StreamExecutionEnvironment env, JobConfig config,
+      DetectorOptions detector, List<String> classNames) {
+    env.setMaxParallelism(ReplayJob.MAX_PARALLELISM);
+    env.getConfig().enableObjectReuse();
+    List<LiveCameraSplit> cameras = new ArrayList<>();
+    for (JobConfig.Camera c : config.cameras()) {
+      if (!c.url().startsWith("rtsp://") && !c.url().startsWith("rtsps://")) {
+        throw new InvalidInputException("camera " + c.id() + ": live mode reads rtsp:// or rtsps:// cameras, got "
+            + CameraUrl.parse(c.url()).redacted() + "; replay files with 'tracklight replay'");
+      }
+      cameras.add(new LiveCameraSplit(c.id(), c.url(), c.sampleFps().orElse(0.0), 0));
+    }
+    DataStream<CameraFrame> frames = env
+        .fromSource(new LiveCameraSource(cameras, ReplayJob.MAX_PARALLELISM),
+            WatermarkStrategy.<CameraFrame>forBoundedOutOfOrderness(OUT_OF_ORDERNESS).withIdleness(IDLENESS),
+            "cameras")
+        .uid("cameras");
+    JobConfig.Batching b = config.batching();
+    BatchingConfig batching = BatchingConfig.defaults().withMaxBatch(b.maxBatch()).withMaxDelay(b.maxDelay())
+        .withQueueCapacity(Math.max(b.queueCapacity(), b.maxBatch()));
+    DataStream<FrameDetections> detected = AsyncDataStream.orderedWait(
+            DataStreamUtils.reinterpretAsKeyedStream(frames, CameraFrame::cameraId, Types.STRING),
+            new DetectAsyncFunction(detector, batching), ASYNC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS,
+            ASYNC_CAPACITY)
+        .returns(FrameDetections.typeInfo())
+        .name("detect").uid("detect");
+    DataStream<String> lines = DataStreamUtils
+        .reinterpretAsKeyedStream(detected, FrameDetections::cameraId, Types.STRING)
+        .process(new TrackingFunction(config.tracking(), Map.of()))
+        .returns(FrameDetections.typeInfo())
+        .name("track").uid("track")
+        .map(new TrackLineFunction(classNames)).returns(Types.STRING)
+        .name("track-lines").uid("track-lines");
+    config.sinks().jsonl().ifPresent(file -> lines.sinkTo(new JsonLinesFileSink(Path.of(file)))
+        .setParallelism(1).name("jsonl").uid("jsonl"));
+    if (config.sinks().stdout()) {
+      lines.print().setParallelism(1).name("stdout").uid("stdout");
+    }
+    return lines;
+  }
+
+}
