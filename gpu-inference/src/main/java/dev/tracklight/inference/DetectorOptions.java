@@ -71,6 +71,17 @@ public record DetectorOptions(String model, EngineKind engine, DeviceSpec device
         List.of(), null, 0, null, DEFAULT_MAX_BATCH, DEFAULT_MAX_DETECTIONS);
   }
 
+  /**
+   * These options pinned to what {@code loaded} is: its file's absolute path, engine, family and
+   * input size. Jobs hand these to every TaskManager, where a registry name could resolve to another
+   * file and a plain path would lose the registry's input size.
+   */
+  public DetectorOptions pinnedTo(ModelInfo loaded) {
+    return new DetectorOptions(loaded.source().toAbsolutePath().toString(), loaded.engine(), device,
+        confidenceThreshold, iouThreshold, classes, loaded.family(), loaded.inputSize(), classNames,
+        maxBatch, maxDetections);
+  }
+
   public DetectorOptions withEngine(EngineKind value) {
     return new DetectorOptions(model, value, device, confidenceThreshold, iouThreshold, classes,
         family, inputSize, classNames, maxBatch, maxDetections);

@@ -21,12 +21,24 @@ public final class TrackJson {
   /** The line; {@code cameraId} null to omit it. */
   public static String line(String cameraId, long frameIndex, long timestampMs, Detections tracks,
       ClassNames names) {
+    return line(cameraId, frameIndex, timestampMs, -1, tracks, names);
+  }
+
+  /**
+   * The line of a live stream, with {@code processed_ms}: when the tracks were produced (epoch ms),
+   * so consumers see how far behind capture ({@code timestamp_ms}) the stream runs. Negative omits it.
+   */
+  public static String line(String cameraId, long frameIndex, long timestampMs, long processedMs,
+      Detections tracks, ClassNames names) {
     ObjectNode line = JSON.createObjectNode();
     if (cameraId != null) {
       line.put("camera", cameraId);
     }
     line.put("frame", frameIndex);
     line.put("timestamp_ms", timestampMs);
+    if (processedMs >= 0) {
+      line.put("processed_ms", processedMs);
+    }
     ArrayNode list = line.putArray("tracks");
     for (int i = 0; i < tracks.size(); i++) {
       ObjectNode t = list.addObject();

@@ -40,7 +40,9 @@ public final class TrackLineFunction extends RichMapFunction<FrameDetections, St
 
   @Override
   public String map(FrameDetections frame) {
-    latencyMs.update(epochMillis.getAsLong() - frame.timestampMs());
-    return TrackJson.line(frame.cameraId(), frame.frameIndex(), frame.timestampMs(), frame.detections(), names);
+    long now = epochMillis.getAsLong();
+    latencyMs.update(now - frame.timestampMs());
+    return TrackJson.line(frame.cameraId(), frame.frameIndex(), frame.timestampMs(), now,
+        frame.detections(), names);
   }
 }

@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "bench", description = "Run benchmarks and write JSON results.",
     mixinStandardHelpOptions = true,
-    subcommands = {BenchCommand.Jmh.class, BenchCommand.DetectorThroughput.class,
+    subcommands = {BenchCommand.Jmh.class, BenchCommand.DetectorThroughput.class, BenchCommand.Live.class,
         BenchCommand.Batching.class})
 final class BenchCommand implements Runnable {
 
@@ -118,6 +118,49 @@ final class BenchCommand implements Runnable {
       writeJson(out, result);
       System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
       System.out.println("results: " + out.toAbsolutePath());
+      return 0;
+    }
+  }
+
+  /** Live latency and heap with N RTSP cameras. */
+  @Command(name = "live", mixinStandardHelpOptions = true,
+      description = "Frame-to-tracks latency (p50/p99) and heap over time for N live RTSP cameras served by"
+          + " tools/rtsp/rtsp_loop.py; JSON to --out. Run from the repository root.")
+  static final class Live implements Callable<Integer> {
+
+    @Option(names = "--cameras", defaultValue = "4", description = "Cameras (default: ${DEFAULT-VALUE}).")
+    int cameras;
+
+    @Option(names = "--fps", defaultValue = "5", description = "Frames per second per camera (default: ${DEFAULT-VALUE}).")
+    double fps;
+
+    @Option(names = "--seconds", defaultValue = "600", description = "Duration (default: ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--video", description = "H.264 MP4 each camera streams (default: people_walking_overhead_720p.mp4).")
+    Path video;
+
+    @Option(names = "--out", defaultValue = "bench-live.json", description = "JSON result file (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+      if (cameras < 1 || fps <= 0 || seconds < 10) {
+        throw new InvalidInputException("expected --cameras >= 1, --fps > 0 and --seconds >= 10");
+      }
+      Path v = video;
+      if (v == null) {
+        String assets = System.getenv(dev.tracklight.inference.model.ModelRegistry.ASSETS_ENV);
+        if (assets == null || assets.isBlank()) {
+          throw new InvalidInputException("TRACKLIGHT_ASSETS is not set and no --video given");
+        }
+        v = Path.of(assets, "videos", "people_walking_overhead_720p.mp4");
+      }
+      Map<String, Object> result = dev.tracklight.pipeline.bench.LiveLatencyBench.run(v, cameras, fps,
+          java.time.Duration.ofSeconds(seconds), Path.of("tools/rtsp/rtsp_loop.py"),
+          Files.createTempDirectory("tracklight-bench-live"));
+      writeJson(out, result);
+      System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
       return 0;
     }
   }

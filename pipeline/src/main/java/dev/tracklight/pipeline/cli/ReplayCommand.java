@@ -94,7 +94,7 @@ final class ReplayCommand implements Callable<Integer> {
       model = probe.info();
     }
     // Every subtask must load the same file, wherever its registry would resolve the name.
-    DetectorOptions resolved = pinned(options, model);
+    DetectorOptions resolved = options.pinnedTo(model);
     long totalFrames = inputs.stream().mapToLong(ReplayJob.Input::expectedFrames).sum();
     StreamExecutionEnvironment env = JobEnvironments.create(Optional.ofNullable(jobManager), parallelism,
         Duration.ofMillis(checkpointMs), Optional.ofNullable(checkpointDir));
@@ -161,16 +161,5 @@ final class ReplayCommand implements Callable<Integer> {
       throw new InvalidInputException(String.join("; ", incomplete));
     }
     return 0;
-  }
-
-  /**
-   * The options with the model pinned to what the probe loaded: the file's absolute path, its
-   * engine, family and input size (a registry name could resolve differently on a TaskManager, and a
-   * plain path loses the registry's input size).
-   */
-  static DetectorOptions pinned(DetectorOptions o, ModelInfo model) {
-    return new DetectorOptions(model.source().toAbsolutePath().toString(), model.engine(), o.device(),
-        o.confidenceThreshold(), o.iouThreshold(), o.classes(), model.family(), model.inputSize(),
-        o.classNames(), o.maxBatch(), o.maxDetections());
   }
 }

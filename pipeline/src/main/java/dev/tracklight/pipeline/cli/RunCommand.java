@@ -49,7 +49,7 @@ final class RunCommand implements Callable<Integer> {
       classNames = probe.classNames().names();
       model = probe.info();
     }
-    DetectorOptions pinned = ReplayCommand.pinned(job.detector(), model);
+    DetectorOptions pinned = job.detector().pinnedTo(model);
     StreamExecutionEnvironment env = JobEnvironments.create(Optional.ofNullable(jobManager), parallelism,
         job.checkpointing().interval(), job.checkpointing().directory());
     LiveJob.build(env, job, pinned, classNames);

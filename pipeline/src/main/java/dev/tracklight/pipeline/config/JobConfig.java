@@ -27,7 +27,13 @@ public record JobConfig(List<Camera> cameras, DetectorOptions detector, Batching
    * @param url {@code rtsp://...} or a file path; credentials in it never reach logs
    * @param sampleFps frames per second to process, or empty for every frame
    */
-  public record Camera(String id, String url, Optional<Double> sampleFps) {}
+  public record Camera(String id, String url, Optional<Double> sampleFps) {
+    /** Redacted: a camera's URL may carry its password. */
+    @Override
+    public String toString() {
+      return "Camera[" + id + ", " + CredentialRedaction.redact(url) + ", fps " + sampleFps.map(String::valueOf).orElse("all") + "]";
+    }
+  }
 
   /**
    * @param maxBatch frames per forward call at most
