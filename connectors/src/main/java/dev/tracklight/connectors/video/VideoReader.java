@@ -5,7 +5,6 @@ import dev.tracklight.connectors.media.InputFiles;
 import dev.tracklight.connectors.media.MediaKind;
 import dev.tracklight.inference.BgrImage;
 import dev.tracklight.inference.InvalidInputException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -361,21 +360,9 @@ public final class VideoReader implements AutoCloseable {
     }
   }
 
-  /** Copies JavaCV's reused picture buffer into a new image (row by row if the stride is padded). */
+  /** Copies JavaCV's reused picture buffer into a new frame ({@link BgrFrames#copyOf}). */
   private VideoFrame toVideoFrame(long index, Frame frame) {
-    int width = frame.imageWidth;
-    int height = frame.imageHeight;
-    BgrImage image = BgrImage.allocate(width, height);
-    ByteBuffer src = ((ByteBuffer) frame.image[0]).duplicate();
-    int rowBytes = width * 3;
-    if (frame.imageStride == rowBytes) {
-      src.position(0).get(image.pixels(), 0, rowBytes * height);
-    } else {
-      for (int y = 0; y < height; y++) {
-        src.position(y * frame.imageStride).get(image.pixels(), y * rowBytes, rowBytes);
-      }
-    }
-    return new VideoFrame(index, (frame.timestamp - firstTimestampMicros) / 1000, image);
+    return new VideoFrame(index, (frame.timestamp - firstTimestampMicros) / 1000, BgrFrames.copyOf(frame));
   }
 
   private void requireOpen() {
