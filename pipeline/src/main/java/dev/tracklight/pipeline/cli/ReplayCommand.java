@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracklight.connectors.sink.ReplayOutputs;
 import dev.tracklight.connectors.sink.ReplayProgress;
+import dev.tracklight.connectors.video.FrameSampling;
 import dev.tracklight.connectors.video.VideoReadOptions;
 import dev.tracklight.inference.DetectorOptions;
 import dev.tracklight.inference.InvalidInputException;
@@ -59,6 +60,10 @@ final class ReplayCommand implements Callable<Integer> {
           + " the videos and --out must be on a file system the TaskManagers share.")
   String jobManager;
 
+  @Option(names = "--fps", paramLabel = "FPS",
+      description = "Replay about this many frames per second of video (sampling; default: every frame).")
+  Double sampleFps;
+
   @Option(names = "--max-delay-ms", defaultValue = "10", paramLabel = "MS",
       description = "How long a frame may wait for others to fill a batch (default: ${DEFAULT-VALUE}).")
   int maxDelayMs;
@@ -84,7 +89,12 @@ final class ReplayCommand implements Callable<Integer> {
     if (maxDelayMs < 0 || checkpointMs < 0) {
       throw new InvalidInputException("--max-delay-ms and --checkpoint-interval-ms must be >= 0");
     }
-    List<ReplayJob.Input> inputs = ReplayInputs.probe(videos, out);
+    if (sampleFps != null && !(sampleFps > 0 && sampleFps <= 1000)) {
+      throw new InvalidInputException("--fps must be in (0, 1000], got " + sampleFps);
+    }
+    List<ReplayJob.Input> inputs = ReplayInputs.probe(videos, out, Optional.ofNullable(sampleFps));
+    VideoReadOptions read = sampleFps == null ? VideoReadOptions.defaults()
+        : VideoReadOptions.defaults().withSampling(FrameSampling.targetFps(sampleFps));
     DetectorOptions options = detectorOptions.toOptions();
     // Load the model once here: a bad model, class or device fails now, in one line, not in Flink.
     List<String> classNames;
@@ -106,7 +116,7 @@ final class ReplayCommand implements Callable<Integer> {
     runInfo.put("parallelism", Integer.toString(parallelism));
     BatchingConfig batching = BatchingConfig.defaults().withMaxBatch(Math.min(options.maxBatch(),
         BatchingConfig.DEFAULT_MAX_BATCH)).withMaxDelay(Duration.ofMillis(maxDelayMs));
-    ReplayJob.build(env, inputs, VideoReadOptions.defaults(), resolved, batching, ByteTrackConfig.defaults(),
+    ReplayJob.build(env, inputs, read, resolved, batching, ByteTrackConfig.defaults(),
         AnnotationStyle.defaults(), classNames, runInfo, ASYNC_TIMEOUT);
 
     PrintWriter err = spec.commandLine().getErr();

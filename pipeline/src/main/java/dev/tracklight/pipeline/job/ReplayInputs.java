@@ -2,6 +2,7 @@ package dev.tracklight.pipeline.job;
 
 import dev.tracklight.connectors.sink.ReplayOutputSink;
 import dev.tracklight.connectors.sink.ReplayOutputs;
+import dev.tracklight.connectors.video.FrameRate;
 import dev.tracklight.connectors.video.VideoInfo;
 import dev.tracklight.connectors.video.VideoReadOptions;
 import dev.tracklight.connectors.video.VideoReader;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -23,6 +25,14 @@ public final class ReplayInputs {
   private ReplayInputs() {}
 
   public static List<ReplayJob.Input> probe(List<Path> videos, Path outRoot) {
+    return probe(videos, outRoot, Optional.empty());
+  }
+
+  /**
+   * As {@link #probe(List, Path)}, for a replay sampled at {@code sampleFps}: a video faster than
+   * that is replayed (tracked, and its annotated video written) at the sampled rate.
+   */
+  public static List<ReplayJob.Input> probe(List<Path> videos, Path outRoot, Optional<Double> sampleFps) {
     if (videos.isEmpty()) {
       throw new InvalidInputException("no video given; expected at least one video file");
     }
@@ -38,9 +48,15 @@ public final class ReplayInputs {
       for (int n = 2; !ids.add(id); n++) {
         id = base + "-" + n;
       }
+      FrameRate rate = info.frameRate();
+      long frames = info.frameCount();
+      if (sampleFps.isPresent() && sampleFps.get() < rate.fps()) {
+        // Millihertz precision: 2.5 fps stays exactly 5/2, 7.0 stays 7/1.
+        rate = new FrameRate(Math.round(sampleFps.get() * 1000), 1000);
+        frames = (long) Math.ceil(frames * sampleFps.get() / info.fps());
+      }
       inputs.add(new ReplayJob.Input(id, new ReplayOutputSink.Video(video.toAbsolutePath().toString(),
-          outRoot.resolve(id).toAbsolutePath().toString(), info.width(), info.height(), info.frameRate()),
-          info.frameCount()));
+          outRoot.resolve(id).toAbsolutePath().toString(), info.width(), info.height(), rate), frames));
     }
     return List.copyOf(inputs);
   }
