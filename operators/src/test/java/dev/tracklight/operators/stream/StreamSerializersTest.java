@@ -1,0 +1,77 @@
+package dev.tracklight.operators.stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tracklight.inference.BgrImage;
+import dev.tracklight.inference.Detections;
+import java.io.IOException;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+class StreamSerializersTest {
+
+  private static BgrImage image() {
+    BgrImage img = BgrImage.allocate(7, 5);
+    for (int i = 0; i < img.pixels().length; i++) {
+      img.pixels()[i] = (byte) (i * 31);
+    }
+    return img;
+  }
+
+  private static <T> T roundTrip(TypeSerializer<T> s, T value) throws IOException {
+    DataOutputSerializer out = new DataOutputSerializer(256);
+    s.serialize(value, out);
+    T back = s.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+    // copy(in, out) must produce the same bytes
+    DataOutputSerializer copied = new DataOutputSerializer(256);
+    s.copy(new DataInputDeserializer(out.getCopyOfBuffer()), copied);
+    assertArrayEquals(out.getCopyOfBuffer(), copied.getCopyOfBuffer());
+    return back;
+  }
+
+  @Test
+  void cameraFrameRoundTripsAndCopiesDeeply() throws IOException {
+    CameraFrame f = new CameraFrame("lobby", 42, 1680, image(), StreamEnd.TRUNCATED);
+    assertEquals(f, roundTrip(CameraFrameSerializer.INSTANCE, f));
+    CameraFrame copy = CameraFrameSerializer.INSTANCE.copy(f);
+    assertEquals(f, copy);
+    assertNotSame(f.image().pixels(), copy.image().pixels());
+  }
+
+  @Test
+  void frameDetectionsRoundTrip() throws IOException {
+    Detections d = Detections.of(new float[] {1, 2, 30, 40, 5, 6, 70, 80}, new float[] {0.9f, 0.4f},
+        new int[] {0, 16}, new int[] {3, 9});
+    FrameDetections f = new FrameDetections("ward-2", 7, 280, image(), d, StreamEnd.NONE);
+    FrameDetections back = roundTrip(FrameDetectionsSerializer.INSTANCE, f);
+    assertEquals(f, back);
+    assertEquals(d, back.detections());
+    FrameDetections empty = f.withDetections(Detections.empty());
+    assertTrue(roundTrip(FrameDetectionsSerializer.INSTANCE, empty).detections().isEmpty());
+  }
+
+  @Test
+  void unknownVersionIsRejected() {
+    byte[] bytes = {99, 0, 1, 'x'};
+    IOException e = assertThrows(IOException.class,
+        () -> CameraFrameSerializer.INSTANCE.deserialize(new DataInputDeserializer(bytes)));
+    assertTrue(e.getMessage().contains("version 99"), e.getMessage());
+  }
+
+  @Test
+  void flinkUsesTheExplicitSerializersNotKryo() {
+    var config = new SerializerConfigImpl();
+    config.setGenericTypes(false); // any fallback to Kryo would throw
+    assertEquals(CameraFrameSerializer.class,
+        org.apache.flink.api.common.typeinfo.TypeInformation.of(CameraFrame.class).createSerializer(config).getClass());
+    assertEquals(FrameDetectionsSerializer.class,
+        org.apache.flink.api.common.typeinfo.TypeInformation.of(FrameDetections.class).createSerializer(config).getClass());
+  }
+}
