@@ -85,7 +85,16 @@ public final class TracklightMain implements Runnable {
       }
     }
     String m = ex.getMessage();
-    return m == null || m.isBlank() ? ex.getClass().getSimpleName() : m;
+    String top = m == null || m.isBlank() ? ex.getClass().getSimpleName() : m;
+    // Wrappers (Flink's "Job execution failed.") hide the reason: name the innermost cause too.
+    Throwable root = ex;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root != ex && root.getMessage() != null && !top.contains(root.getMessage())) {
+      return top + " (cause: " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+    }
+    return top;
   }
 
   private static String oneLine(String s) {
