@@ -5,6 +5,7 @@ import dev.tracklight.connectors.video.FrameRate;
 import dev.tracklight.inference.ClassNames;
 import dev.tracklight.operators.annotation.AnnotationStyle;
 import dev.tracklight.operators.stream.FrameDetections;
+import dev.tracklight.operators.stream.ReplayStageTimes;
 import dev.tracklight.operators.stream.StreamEnd;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -20,6 +21,10 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * in the task that decoded and tracked it (chained, so pixels never leave it). A video's files are
  * published when its last frame arrives ({@link StreamEnd}); a truncated input is published with
  * {@code "complete": false}. A failed or cancelled job discards everything it had not published.
+ *
+ * <p>The summary also says where the task thread's time went ({@code stage_ms}: decode, track,
+ * annotate, encode, write, from {@link ReplayStageTimes}) and when the first frame reached the sink
+ * ({@code first_frame_epoch_ms}, wall clock, so a launcher can measure start-up from outside).
  */
 public final class ReplayOutputSink implements Sink<FrameDetections> {
 
@@ -64,6 +69,7 @@ public final class ReplayOutputSink implements Sink<FrameDetections> {
     private final ClassNames names = new ClassNames(classNames);
     private final Map<String, ReplayOutputFiles> open = new HashMap<>();
     private final Map<String, Long> started = new HashMap<>();
+    private final Map<String, Long> firstFrameEpochMs = new HashMap<>();
 
     @Override
     public void write(FrameDetections frame, Context context) {
@@ -73,10 +79,21 @@ public final class ReplayOutputSink implements Sink<FrameDetections> {
       }
       ReplayOutputFiles files = open.computeIfAbsent(frame.cameraId(), id -> {
         started.put(id, System.nanoTime()); // measurement only
+        firstFrameEpochMs.put(id, System.currentTimeMillis()); // measurement only: start-up cost
         return new ReplayOutputFiles(new ReplayOutputs(Path.of(video.outputDir())), video.width(),
             video.height(), video.frameRate(), names, style);
       });
-      files.write(frame.frameIndex(), frame.timestampMs(), frame.image(), frame.detections());
+      // Stage by stage, timed like the serial loop's stage_ms (measurement only).
+      long t0 = System.nanoTime();
+      files.annotate(frame.image(), frame.detections());
+      long t1 = System.nanoTime();
+      files.encode(frame.image());
+      long t2 = System.nanoTime();
+      files.writeTracks(frame.frameIndex(), frame.timestampMs(), frame.detections());
+      long t3 = System.nanoTime();
+      ReplayStageTimes.add(frame.cameraId(), ReplayStageTimes.Stage.ANNOTATE, t1 - t0);
+      ReplayStageTimes.add(frame.cameraId(), ReplayStageTimes.Stage.ENCODE, t2 - t1);
+      ReplayStageTimes.add(frame.cameraId(), ReplayStageTimes.Stage.WRITE, t3 - t2);
       ReplayProgress.frameWritten();
       if (frame.end().isLast()) {
         ObjectNode summary = files.newSummary();
@@ -93,6 +110,9 @@ public final class ReplayOutputSink implements Sink<FrameDetections> {
         double wall = (System.nanoTime() - started.remove(frame.cameraId())) / 1e9;
         summary.put("wall_s", Math.round(wall * 1000) / 1000.0);
         summary.put("throughput_fps", Math.round(files.frames() / wall * 10) / 10.0);
+        summary.put("first_frame_epoch_ms", firstFrameEpochMs.remove(frame.cameraId()));
+        ObjectNode stages = summary.putObject("stage_ms");
+        ReplayStageTimes.takeMillis(frame.cameraId()).forEach(stages::put);
         runInfo.forEach(summary::put);
         files.commit(summary);
         files.close();
