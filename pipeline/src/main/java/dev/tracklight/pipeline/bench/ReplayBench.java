@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -237,6 +236,11 @@ public final class ReplayBench {
     // In-pipeline rates leave out process and MiniCluster start-up: the steady-state comparison.
     r.put("flink_over_serial_in_pipeline", round3(
         pipelineFps(results, "flink") / pipelineFps(results, "serial")));
+    // Other users of the machine change its speed from minute to minute; a ratio within one round
+    // (runs minutes apart at most) is steadier than the ratio of medians taken over all rounds.
+    r.put("flink_over_serial_by_round", byRound(results, "flink", "serial"));
+    r.put("flink_max_delay_0_over_flink_by_round", byRound(results, "flink_max_delay_0", "flink"));
+    r.put("flink_parallelism_2_over_flink_by_round", byRound(results, "flink_parallelism_2", "flink"));
     r.put("goal_flink_over_serial", GOAL_FLINK_OVER_SERIAL);
     r.put("goal_met", flink / serial >= GOAL_FLINK_OVER_SERIAL);
     return r;
@@ -261,6 +265,19 @@ public final class ReplayBench {
 
   private static Object stageMs(Map<String, Object> results, String variant) {
     return ((Map<?, ?>) results.get(variant)).get("stage_ms");
+  }
+
+  /** Per round, frames/s of process variant {@code a} over that of {@code b}. */
+  private static List<Double> byRound(Map<String, Object> results, String a, String b) {
+    List<?> ra = (List<?>) ((Map<?, ?>) results.get(a)).get("rounds");
+    List<?> rb = (List<?>) ((Map<?, ?>) results.get(b)).get("rounds");
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < ra.size(); i++) {
+      double fa = ((Number) ((Map<?, ?>) ra.get(i)).get("fps")).doubleValue();
+      double fb = ((Number) ((Map<?, ?>) rb.get(i)).get("fps")).doubleValue();
+      ratios.add(round3(fa / fb));
+    }
+    return ratios;
   }
 
   private static double fps(Map<String, Object> results, String variant) {

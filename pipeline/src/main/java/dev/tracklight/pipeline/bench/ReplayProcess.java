@@ -149,8 +149,7 @@ public record ReplayProcess(Path java, List<String> launch, List<String> jvmOpti
   /** Fails fast on a video that is not a file (the children would each fail more slowly). */
   static void requireFile(Path video) {
     if (!Files.isRegularFile(video)) {
-      throw new InvalidInputException("video " + video + " does not exist; expected a video file"
-          + " (default: $TRACKLIGHT_ASSETS/videos/" + ReplayBench.DEFAULT_VIDEO + ")");
+      throw new InvalidInputException("video " + video + " does not exist; expected a video file");
     }
   }
 }

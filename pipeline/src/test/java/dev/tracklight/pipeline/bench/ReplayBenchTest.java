@@ -91,6 +91,7 @@ class ReplayBenchTest {
         "flink_over_inference_only_batch_4", "flink_parallelism_2_over_flink", "flink_over_serial_in_pipeline")) {
       assertTrue(((Number) ratios.get(key)).doubleValue() > 0, key + " = " + ratios.get(key));
     }
+    assertEquals(1, ((List<?>) ratios.get("flink_over_serial_by_round")).size(), "one ratio per round");
     assertInstanceOf(Boolean.class, ratios.get("goal_met"));
     assertNotNull(((Map<?, ?>) report.get("where_time_goes")).get("detect_alone_ms_batch_1"));
     assertTrue(Files.notExists(work) || isEmpty(work), "child outputs are deleted after each run");
