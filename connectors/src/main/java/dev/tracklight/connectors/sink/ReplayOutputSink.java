@@ -5,6 +5,7 @@ import dev.tracklight.connectors.video.FrameRate;
 import dev.tracklight.inference.ClassNames;
 import dev.tracklight.operators.annotation.AnnotationStyle;
 import dev.tracklight.operators.stream.FrameDetections;
+import dev.tracklight.operators.stream.ReplayStageTimes;
 import dev.tracklight.operators.stream.StreamEnd;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -36,6 +37,10 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * that point while the source resumes at the same frame and the tracker at the same state, so every
  * frame appears once in every output and track ids continue. The job must be restored with the
  * parallelism it ran with (each video's state stays with its subtask).
+ *
+ * <p>The summary also says where the task thread's time went ({@code stage_ms}: decode, track,
+ * annotate, encode, write, from {@link ReplayStageTimes}) and when the first frame reached the sink
+ * ({@code first_frame_epoch_ms}, wall clock, so a launcher can measure start-up from outside).
  */
 public final class ReplayOutputSink implements Sink<FrameDetections>,
     SupportsWriterState<FrameDetections, ReplayProgressState> {
@@ -116,7 +121,17 @@ public final class ReplayOutputSink implements Sink<FrameDetections>,
       ReplayOutputFiles files = open.computeIfAbsent(frame.cameraId(), id ->
           ReplayOutputFiles.create(new ReplayOutputs(Path.of(video.outputDir())), video.width(),
               video.height(), video.frameRate(), names, style, true, epochMillis.getAsLong()));
-      files.write(frame.frameIndex(), frame.timestampMs(), frame.image(), frame.detections());
+      // Stage by stage, timed like the serial loop's stage_ms (measurement only).
+      long t0 = System.nanoTime();
+      files.annotate(frame.image(), frame.detections());
+      long t1 = System.nanoTime();
+      files.encode(frame.image());
+      long t2 = System.nanoTime();
+      files.writeTracks(frame.frameIndex(), frame.timestampMs(), frame.detections());
+      long t3 = System.nanoTime();
+      ReplayStageTimes.add(frame.cameraId(), ReplayStageTimes.Stage.ANNOTATE, t1 - t0);
+      ReplayStageTimes.add(frame.cameraId(), ReplayStageTimes.Stage.ENCODE, t2 - t1);
+      ReplayStageTimes.add(frame.cameraId(), ReplayStageTimes.Stage.WRITE, t3 - t2);
       ReplayProgress.frameWritten();
       if (frame.end().isLast()) {
         files.commit(summary(files, video, frame));
@@ -140,6 +155,9 @@ public final class ReplayOutputSink implements Sink<FrameDetections>,
       double wall = Math.max(1, epochMillis.getAsLong() - files.startedEpochMs()) / 1000.0;
       summary.put("wall_s", wall);
       summary.put("throughput_fps", Math.round(files.frames() / wall * 10) / 10.0);
+      summary.put("first_frame_epoch_ms", files.startedEpochMs());
+      ObjectNode stages = summary.putObject("stage_ms");
+      ReplayStageTimes.takeMillis(last.cameraId()).forEach(stages::put);
       runInfo.forEach(summary::put);
       return summary;
     }

@@ -4,6 +4,7 @@ import dev.tracklight.connectors.video.VideoFrame;
 import dev.tracklight.connectors.video.VideoReadOptions;
 import dev.tracklight.connectors.video.VideoReader;
 import dev.tracklight.operators.stream.CameraFrame;
+import dev.tracklight.operators.stream.ReplayStageTimes;
 import dev.tracklight.operators.stream.StreamEnd;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -68,7 +69,9 @@ final class VideoFileSourceReader implements SourceReader<CameraFrame, VideoFile
       return InputStatus.NOTHING_AVAILABLE;
     }
     VideoFrame frame = ahead;
+    long decodeStart = System.nanoTime(); // measurement only (ReplayStageTimes)
     Optional<VideoFrame> next = reader.next();
+    ReplayStageTimes.add(current.cameraId(), ReplayStageTimes.Stage.DECODE, System.nanoTime() - decodeStart);
     framesRead.inc();
     if (next.isPresent()) {
       emit(frame, StreamEnd.NONE);
@@ -95,6 +98,10 @@ final class VideoFileSourceReader implements SourceReader<CameraFrame, VideoFile
   private boolean openNext(ReaderOutput<CameraFrame> out) {
     while (!queued.isEmpty()) {
       VideoFileSplit split = queued.poll();
+      long openStart = System.nanoTime(); // measurement only: opening decodes the first frame
+      if (split.nextFrame() == 0) {
+        ReplayStageTimes.reset(split.cameraId());
+      }
       VideoReader r = VideoReader.open(Path.of(split.path()), options);
       try {
         if (split.nextFrame() > 0) {
@@ -107,6 +114,7 @@ final class VideoFileSourceReader implements SourceReader<CameraFrame, VideoFile
           continue;
         }
         ahead = first.get();
+        ReplayStageTimes.add(split.cameraId(), ReplayStageTimes.Stage.DECODE, System.nanoTime() - openStart);
         current = split.at(ahead.index());
         reader = r;
         output = out.createOutputForSplit(split.splitId());

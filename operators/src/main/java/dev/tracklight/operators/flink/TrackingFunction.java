@@ -2,6 +2,7 @@ package dev.tracklight.operators.flink;
 
 import dev.tracklight.inference.Detections;
 import dev.tracklight.operators.stream.FrameDetections;
+import dev.tracklight.operators.stream.ReplayStageTimes;
 import dev.tracklight.operators.tracking.ByteTrackConfig;
 import dev.tracklight.operators.tracking.ByteTracker;
 import java.util.Map;
@@ -53,6 +54,7 @@ public final class TrackingFunction extends KeyedProcessFunction<String, FrameDe
   @Override
   public void processElement(FrameDetections frame, Context ctx, Collector<FrameDetections> out)
       throws Exception {
+    long started = System.nanoTime(); // measurement only (ReplayStageTimes)
     Long last = lastFrame.value();
     if (last != null && frame.frameIndex() <= last) {
       duplicates.inc();
@@ -65,6 +67,7 @@ public final class TrackingFunction extends KeyedProcessFunction<String, FrameDe
     Detections tracked = t.update(frame.detections());
     tracker.update(t);
     lastFrame.update(frame.frameIndex());
+    ReplayStageTimes.add(frame.cameraId(), ReplayStageTimes.Stage.TRACK, System.nanoTime() - started);
     out.collect(frame.withDetections(tracked));
   }
 }

@@ -2,7 +2,11 @@ package dev.tracklight.pipeline.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.tracklight.inference.DetectorOptions;
 import dev.tracklight.inference.InvalidInputException;
+import dev.tracklight.inference.model.ModelRegistry;
+import dev.tracklight.pipeline.bench.ReplayBench;
+import dev.tracklight.pipeline.bench.ReplayProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -25,7 +29,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", description = "Run benchmarks and write JSON results.",
     mixinStandardHelpOptions = true,
     subcommands = {BenchCommand.Jmh.class, BenchCommand.DetectorThroughput.class, BenchCommand.Live.class,
-        BenchCommand.Batching.class})
+        BenchCommand.Batching.class, BenchCommand.Replay.class})
 final class BenchCommand implements Runnable {
 
   @picocli.CommandLine.Spec
@@ -162,6 +166,63 @@ final class BenchCommand implements Runnable {
       writeJson(out, result);
       System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
       return 0;
+
+  /** Flink replay vs serial loop vs detector alone, interleaved on one video and model. */
+  @Command(name = "replay", mixinStandardHelpOptions = true,
+      description = "Frames/s of the Flink replay (also --parallelism 2 and --max-delay-ms 0) and the"
+          + " serial loop, each a fresh process with start-up included, next to the detector alone on"
+          + " frames in memory (batch 1 and 4); rounds interleaved, medians, stage times; JSON to --out.")
+  static final class Replay implements Callable<Integer> {
+
+    @Option(names = "--video", paramLabel = "FILE",
+        description = "Video to replay (default: $TRACKLIGHT_ASSETS/videos/" + ReplayBench.DEFAULT_VIDEO + ").")
+    Path video;
+
+    @Option(names = "--out", defaultValue = "bench-replay.json", paramLabel = "FILE",
+        description = "JSON result file (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--rounds", defaultValue = "3", paramLabel = "N",
+        description = "Rounds of every variant; medians are reported (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = {"-m", "--model"}, defaultValue = DetectorOptions.DEFAULT_MODEL, paramLabel = "MODEL",
+        description = "Model for every variant (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--cached-frames", defaultValue = "" + ReplayBench.DEFAULT_CACHED_FRAMES, paramLabel = "N",
+        description = "Decoded frames kept in memory and cycled for the detector-alone rate"
+            + " (default: ${DEFAULT-VALUE}).")
+    int cachedFrames;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws java.io.IOException {
+      Path input = video;
+      if (input == null) {
+        String assets = System.getenv(ModelRegistry.ASSETS_ENV);
+        if (assets == null || assets.isBlank()) {
+          throw new InvalidInputException("TRACKLIGHT_ASSETS is not set; expected the shared data folder"
+              + " (for videos/" + ReplayBench.DEFAULT_VIDEO + ") or --video FILE");
+        }
+        input = Path.of(assets, "videos", ReplayBench.DEFAULT_VIDEO);
+      }
+      Path work = Files.createTempDirectory("tracklight-bench-replay");
+      try {
+        ReplayBench.Settings settings = new ReplayBench.Settings(input, model, rounds, cachedFrames, work);
+        Map<String, Object> result = new ReplayBench(settings, ReplayProcess.likeThisJvm(),
+            ModelRegistry.fromEnvironment(), System::nanoTime, java.time.Clock.systemUTC(),
+            spec.commandLine().getErr()).run();
+        writeJson(out, result);
+        spec.commandLine().getOut().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .writeValueAsString(result));
+        spec.commandLine().getOut().println("results: " + out.toAbsolutePath());
+        return 0;
+      } finally {
+        Files.deleteIfExists(work); // each run's folder is deleted after it; this one is empty now
+      }
     }
   }
 
