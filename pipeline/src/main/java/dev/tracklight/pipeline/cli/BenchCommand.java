@@ -166,6 +166,8 @@ final class BenchCommand implements Runnable {
       writeJson(out, result);
       System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
       return 0;
+    }
+  }
 
   /** Flink replay vs serial loop vs detector alone, interleaved on one video and model. */
   @Command(name = "replay", mixinStandardHelpOptions = true,
