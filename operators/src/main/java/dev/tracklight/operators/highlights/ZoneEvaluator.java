@@ -3,11 +3,11 @@ package dev.tracklight.operators.highlights;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Zone membership of tracks, and the three rules built on it: {@code zone} (entry / exit /
@@ -45,6 +45,9 @@ final class ZoneEvaluator implements RuleEvaluator {
   private long crowdLastFrame;
   private int crowdPeak;
   private long crowdPeakFrame;
+  /** Tracks and classes inside at any frame of the current crowd span. */
+  private final TreeSet<Integer> crowdTracks = new TreeSet<>();
+  private final TreeSet<Integer> crowdClasses = new TreeSet<>();
 
   ZoneEvaluator(Rule rule, long trackExpiryMs) {
     this.rule = rule;
@@ -140,9 +143,11 @@ final class ZoneEvaluator implements RuleEvaluator {
       }
       m.streak = 0;
       if (f.timestampMs - m.lastMs > trackExpiryMs) {
+        // Read the key before remove(): TreeMap may reuse the removed entry for its successor.
+        int id = e.getKey();
         it.remove();
         if (m.inside) {
-          exit(e.getKey(), m, m.lastMs, m.lastFrame, m.lastBox, out);
+          exit(id, m, m.lastMs, m.lastFrame, m.lastBox, out);
         }
       }
     }
@@ -184,6 +189,16 @@ final class ZoneEvaluator implements RuleEvaluator {
         crowdStartMs = f.timestampMs;
         crowdStartFrame = f.frameIndex;
         crowdPeak = 0;
+        crowdTracks.clear();
+        crowdClasses.clear();
+      }
+      for (Map.Entry<Integer, Member> e : members.entrySet()) {
+        if (e.getValue().inside) {
+          if (crowdTracks.size() < AppearanceEvaluator.MAX_SPAN_TRACKS) {
+            crowdTracks.add(e.getKey());
+          }
+          crowdClasses.add(e.getValue().classId);
+        }
       }
       crowdLastMs = f.timestampMs;
       crowdLastFrame = f.frameIndex;
@@ -209,17 +224,8 @@ final class ZoneEvaluator implements RuleEvaluator {
   }
 
   private RuleEvent crowdEvent(EventType type, long frame, long ms, long peakFrame) {
-    List<Integer> ids = new ArrayList<>();
-    List<Integer> cls = new ArrayList<>();
-    for (Map.Entry<Integer, Member> e : members.entrySet()) {
-      if (e.getValue().inside) {
-        ids.add(e.getKey());
-        if (!cls.contains(e.getValue().classId)) {
-          cls.add(e.getValue().classId);
-        }
-      }
-    }
-    cls.sort(null);
+    List<Integer> ids = List.copyOf(crowdTracks);
+    List<Integer> cls = List.copyOf(crowdClasses);
     // Score: how far the crowd exceeded the limit, saturating (limit -> 0.5, twice the limit -> 2/3).
     double score = crowdPeak / (double) (crowdPeak + crowdCount);
     return new RuleEvent(rule.name(), rule.kind(), type, frame, ms, crowdStartMs, peakFrame, ids,
@@ -259,6 +265,8 @@ final class ZoneEvaluator implements RuleEvaluator {
     out.writeLong(crowdLastFrame);
     out.writeInt(crowdPeak);
     out.writeLong(crowdPeakFrame);
+    StateCodec.writeInts(out, crowdTracks);
+    StateCodec.writeInts(out, crowdClasses);
     out.writeInt(members.size());
     for (Map.Entry<Integer, Member> e : members.entrySet()) {
       out.writeInt(e.getKey());
@@ -276,6 +284,8 @@ final class ZoneEvaluator implements RuleEvaluator {
     crowdLastFrame = in.readLong();
     crowdPeak = in.readInt();
     crowdPeakFrame = in.readLong();
+    StateCodec.readInts(in, crowdTracks);
+    StateCodec.readInts(in, crowdClasses);
     members.clear();
     int n = StateCodec.count(in);
     for (int i = 0; i < n; i++) {
