@@ -202,7 +202,7 @@ public final class RuleParser {
     }
 
     private double number(String key, Object v, String expected) {
-      if (v instanceof Number n && !(v instanceof Byte)) {
+      if (v instanceof Number n) {
         return n.doubleValue();
       }
       throw error(key, "expected " + expected, v);

@@ -163,7 +163,6 @@ final class ZoneEvaluator implements RuleEvaluator {
   private void enter(int id, Member m, List<RuleEvent> out) {
     occupancy++;
     m.enteredMs = m.streakMs;
-    m.enteredFrame = m.streakFrame;
     m.alerted = false;
     if (rule.kind() == RuleKind.ZONE) {
       out.add(event(EventType.ENTRY, m.streakFrame, m.streakMs, m.streakMs, m.streakFrame, id,
@@ -304,7 +303,6 @@ final class ZoneEvaluator implements RuleEvaluator {
     long streakFrame;
     final float[] streakBox = new float[4];
     long enteredMs;
-    long enteredFrame;
     boolean alerted;
     long lastMs;
     long lastFrame;
@@ -321,7 +319,6 @@ final class ZoneEvaluator implements RuleEvaluator {
       out.writeLong(streakFrame);
       StateCodec.writeFloats(out, streakBox);
       out.writeLong(enteredMs);
-      out.writeLong(enteredFrame);
       out.writeBoolean(alerted);
       out.writeLong(lastMs);
       out.writeLong(lastFrame);
@@ -337,7 +334,6 @@ final class ZoneEvaluator implements RuleEvaluator {
       streakFrame = in.readLong();
       StateCodec.readFloats(in, streakBox);
       enteredMs = in.readLong();
-      enteredFrame = in.readLong();
       alerted = in.readBoolean();
       lastMs = in.readLong();
       lastFrame = in.readLong();
