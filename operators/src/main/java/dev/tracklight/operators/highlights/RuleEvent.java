@@ -21,8 +21,10 @@ import java.util.Objects;
  * @param classIds their classes, ascending, distinct
  * @param box the main track's box at {@code peakFrameIndex}, or {@code null} (occupancy, activity)
  * @param direction {@code IN} or {@code OUT} for crossings, otherwise {@code null}
- * @param count a count that goes with the type: occupancy after the change, the crossing count of
- *     this class and direction so far, the crowd size; 0 otherwise
+ * @param count zone events ({@code ENTRY}, {@code EXIT}, {@code OCCUPANCY}, {@code LOITER*}): tracks
+ *     in the zone after the event; {@code CROSSING}: crossings of this class and direction so far;
+ *     {@code CROWD}: tracks inside now, {@code CROWD_END}: the largest crowd of the span;
+ *     {@code APPEARANCE*}, {@code ACTIVITY_PEAK}: distinct tracks involved
  * @param score how strong the event is, {@code 0..1} (detection score, relative activity excess)
  */
 public record RuleEvent(String rule, RuleKind ruleKind, EventType type, long frameIndex,

@@ -172,19 +172,23 @@ public final class RuleParser {
       return new Padding(pre, post);
     }
 
-    /** A duration in seconds; {@code fallback == null} makes the key required. */
+    /**
+     * A duration in seconds (or, for {@code min_score}, a plain number); {@code fallback == null}
+     * makes the key required.
+     */
     double seconds(String key, Double fallback, boolean strictlyPositive) {
+      String expected = (key.endsWith("seconds") ? "seconds " : "a number ")
+          + (strictlyPositive ? "> 0" : ">= 0");
       Object v = raw.get(key);
       if (v == null) {
         if (fallback == null) {
-          throw error(key, "required; expected seconds " + (strictlyPositive ? "> 0" : ">= 0"), null);
+          throw error(key, "required; expected " + expected, null);
         }
         return fallback;
       }
-      double d = number(key, v, "seconds");
+      double d = number(key, v, expected);
       if (!Double.isFinite(d) || d < 0 || (strictlyPositive && d == 0)) {
-        throw error(key, "expected " + (key.endsWith("seconds") ? "seconds " : "a number ")
-            + (strictlyPositive ? "> 0" : ">= 0"), v);
+        throw error(key, "expected " + expected, v);
       }
       return d;
     }
