@@ -124,6 +124,11 @@ parallelism:
 classloader:
   parent-first-patterns:
     additional: [ai.djl., ai.onnxruntime., org.bytedeco.]
+# tracklight replay's progress bar reads the sink's metrics over REST; the JobManager refreshes
+# them this often (default 10 s: a bar that jumps in 10 s steps).
+metrics:
+  fetcher:
+    update-interval: 2000
 # A failed replay must fail, not retry forever (jobs set their own strategy when they checkpoint).
 restart-strategy:
   type: none

@@ -72,8 +72,10 @@ class RemoteClusterReplayIT {
         "--rpc-port", Integer.toString(rpcPort), "--state-dir", state.toString());
     List<Long> clusterPids = new ArrayList<>();
     try {
+      // Without TRACKLIGHT_ASSETS: the client pins the model to an absolute path, so a TaskManager
+      // needs only the same files at the same paths (docs/cluster.md).
       ProcessResult started = run(temp, CLUSTER_START, concat(List.of(script.toString(), "start",
-          "--slots", "2", "--jar", jar.toString()), clusterArgs));
+          "--slots", "2", "--jar", jar.toString()), clusterArgs), "TRACKLIGHT_ASSETS");
       for (String name : List.of("jobmanager", "taskmanager")) {
         Path pidFile = state.resolve(name + ".pid");
         if (Files.exists(pidFile)) {
@@ -119,6 +121,8 @@ class RemoteClusterReplayIT {
     assertEquals(0, r.exitCode(), "replay failed:\n" + r.output() + clusterLogs(state));
     Matcher m = JOB_ID.matcher(r.output());
     assertTrue(m.find(), "no job id in the CLI output:\n" + r.output());
+    assertTrue(r.output().contains("submitted job " + m.group(1) + " to 127.0.0.1:" + restPort),
+        "the job id is announced on submission:\n" + r.output());
 
     ReplayOutputs outputs = new ReplayOutputs(work.resolve(outDir).resolve("clip"));
     JsonNode summary = JSON.readTree(outputs.summary().toFile());
@@ -186,11 +190,19 @@ class RemoteClusterReplayIT {
 
   private record ProcessResult(int exitCode, String output) {}
 
-  /** Runs a command to completion (killed, with its children, past {@code limit}). */
-  private static ProcessResult run(Path dir, Duration limit, List<String> command) throws Exception {
+  /**
+   * Runs a command to completion (killed, with its children, past {@code limit}), without the
+   * environment variables named in {@code unset}.
+   */
+  private static ProcessResult run(Path dir, Duration limit, List<String> command, String... unset)
+      throws Exception {
     Path log = Files.createTempFile(dir, "process", ".log");
-    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    for (String name : unset) {
+      builder.environment().remove(name);
+    }
+    Process p = builder.start();
     if (!p.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly().waitFor();
