@@ -120,7 +120,7 @@ final class ReplayCommand implements Callable<Integer> {
     long start = System.nanoTime();
     long total = totalFrames;
     // Frames written so far: counted in this JVM by the embedded MiniCluster's sink; on a cluster
-    // the sink runs in a TaskManager, so ask the cluster's REST API (once the job has an id).
+    // the sink runs in a TaskManager, so ask the cluster's REST API for the submitted job's.
     AtomicReference<String> jobId = new AtomicReference<>();
     LongSupplier framesDone;
     if (jobManager == null) {
@@ -128,21 +128,7 @@ final class ReplayCommand implements Callable<Integer> {
       framesDone = () -> ReplayProgress.framesWritten() - before;
     } else {
       ClusterJobProgress remote = ClusterJobProgress.forRestAddress(jobManager);
-      framesDone = () -> jobId.get() == null ? 0 : remote.sinkRecordsIn(jobId.get()).orElse(0);
-      env.registerJobListener(new JobListener() {
-        @Override
-        public void onJobSubmitted(JobClient client, Throwable failure) {
-          if (client != null) {
-            jobId.set(client.getJobID().toHexString());
-            // The id first, on stderr: it is what `flink cancel` and the web UI need.
-            err.printf(Locale.ROOT, "submitted job %s to %s%n", client.getJobID(), jobManager);
-            err.flush();
-          }
-        }
-
-        @Override
-        public void onJobExecuted(JobExecutionResult result, Throwable failure) {}
-      });
+      framesDone = () -> remote.sinkRecordsIn(jobId.get()).orElse(0);
     }
     Thread ticker = new Thread(() -> {
       while (!Thread.currentThread().isInterrupted()) {
@@ -155,8 +141,31 @@ final class ReplayCommand implements Callable<Integer> {
       }
     }, "replay-progress");
     ticker.setDaemon(true);
-    if (progress != SerialReplay.Progress.NONE) {
-      ticker.start();
+    boolean showProgress = progress != SerialReplay.Progress.NONE;
+    if (jobManager == null) {
+      if (showProgress) {
+        ticker.start();
+      }
+    } else {
+      env.registerJobListener(new JobListener() {
+        @Override
+        public void onJobSubmitted(JobClient client, Throwable failure) {
+          if (client == null) {
+            return; // submission failed: execute() throws it
+          }
+          jobId.set(client.getJobID().toHexString());
+          // The id first, on stderr: it is what `flink cancel` and the REST API need. The bar starts
+          // only now, so it never shares a line with this message and has a job to ask about.
+          err.printf(Locale.ROOT, "submitted job %s to %s%n", client.getJobID(), jobManager);
+          err.flush();
+          if (showProgress) {
+            ticker.start();
+          }
+        }
+
+        @Override
+        public void onJobExecuted(JobExecutionResult result, Throwable failure) {}
+      });
     }
     JobExecutionResult result;
     try {
