@@ -25,7 +25,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -75,7 +77,7 @@ class RemoteClusterReplayIT {
       // Without TRACKLIGHT_ASSETS: the client pins the model to an absolute path, so a TaskManager
       // needs only the same files at the same paths (docs/cluster.md).
       ProcessResult started = run(temp, CLUSTER_START, concat(List.of(script.toString(), "start",
-          "--slots", "2", "--jar", jar.toString()), clusterArgs), "TRACKLIGHT_ASSETS");
+          "--slots", "2", "--jar", jar.toString()), clusterArgs), Map.of(), Set.of("TRACKLIGHT_ASSETS"));
       for (String name : List.of("jobmanager", "taskmanager")) {
         Path pidFile = state.resolve(name + ".pid");
         if (Files.exists(pidFile)) {
@@ -88,8 +90,10 @@ class RemoteClusterReplayIT {
 
       Path work = Files.createDirectories(temp.resolve("client")); // the CLI's cwd, unlike the TM's
       Files.copy(clip, work.resolve("clip.mp4"));
-      String first = replay(jar, work, "out1", restPort, state);
-      String second = replay(jar, work, "out2", restPort, state);
+      // Absolute: CI sets TRACKLIGHT_ASSETS relative to the module, and the CLI runs elsewhere.
+      Map<String, String> cliEnv = Map.of("TRACKLIGHT_ASSETS", TestAssets.root().toAbsolutePath().toString());
+      String first = replay(jar, work, "out1", restPort, state, cliEnv);
+      String second = replay(jar, work, "out2", restPort, state, cliEnv);
 
       JsonNode jobs = JSON.readTree(get("http://127.0.0.1:" + restPort + "/jobs/overview")).path("jobs");
       for (String jobId : List.of(first, second)) {
@@ -103,7 +107,7 @@ class RemoteClusterReplayIT {
           "the same clip and model on the same cluster must give the same tracks");
     } finally {
       ProcessResult stopped = run(temp, Duration.ofSeconds(60), concat(List.of(script.toString(), "stop"),
-          clusterArgs));
+          clusterArgs), Map.of(), Set.of());
       assertEquals(0, stopped.exitCode(), "cluster stop failed:\n" + stopped.output());
       for (long pid : clusterPids) {
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
@@ -113,11 +117,12 @@ class RemoteClusterReplayIT {
   }
 
   /** Runs the CLI against the cluster; checks its outputs and returns the job id it printed. */
-  private static String replay(Path jar, Path work, String outDir, int restPort, Path state) throws Exception {
+  private static String replay(Path jar, Path work, String outDir, int restPort, Path state,
+      Map<String, String> env) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessResult r = run(work, REPLAY, List.of(java, "-Xmx2g", "-Dai.djl.offline=true", "-jar",
         jar.toAbsolutePath().toString(), "replay", "clip.mp4", "--out", outDir, "--jobmanager",
-        "127.0.0.1:" + restPort));
+        "127.0.0.1:" + restPort), env, Set.of());
     assertEquals(0, r.exitCode(), "replay failed:\n" + r.output() + clusterLogs(state));
     Matcher m = JOB_ID.matcher(r.output());
     assertTrue(m.find(), "no job id in the CLI output:\n" + r.output());
@@ -191,17 +196,16 @@ class RemoteClusterReplayIT {
   private record ProcessResult(int exitCode, String output) {}
 
   /**
-   * Runs a command to completion (killed, with its children, past {@code limit}), without the
-   * environment variables named in {@code unset}.
+   * Runs a command to completion (killed, with its children, past {@code limit}), with the
+   * environment variables in {@code set} and without those in {@code unset}.
    */
-  private static ProcessResult run(Path dir, Duration limit, List<String> command, String... unset)
-      throws Exception {
+  private static ProcessResult run(Path dir, Duration limit, List<String> command, Map<String, String> set,
+      Set<String> unset) throws Exception {
     Path log = Files.createTempFile(dir, "process", ".log");
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
         .redirectOutput(log.toFile());
-    for (String name : unset) {
-      builder.environment().remove(name);
-    }
+    builder.environment().putAll(set);
+    builder.environment().keySet().removeAll(unset);
     Process p = builder.start();
     if (!p.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
