@@ -11,9 +11,9 @@
 # stop: ends the two JVMs it started (by pid, TERM then KILL) and removes the pid files; a stop with
 # nothing running succeeds. STATE defaults to ${TMPDIR:-/tmp}/tracklight-flink-<rest port>.
 #
-# The TaskManager needs TRACKLIGHT_ASSETS (exported by the caller, or /work/shared/data-like path)
-# only for model names; the replay client pins the model to an absolute path, and videos and outputs
-# are absolute paths too: TaskManagers must see the same file system as the client (docs/cluster.md).
+# The TaskManager inherits TRACKLIGHT_ASSETS from the caller but needs it only to resolve model
+# names: the replay client pins the model to an absolute path, and videos and outputs are absolute
+# paths too, so TaskManagers must see the same file system as the client (docs/cluster.md).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
