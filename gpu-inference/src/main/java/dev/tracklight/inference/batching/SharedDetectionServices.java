@@ -32,7 +32,10 @@ import java.util.concurrent.CompletionException;
  * for the life of the registry.
  *
  * <p>"Per JVM" holds for {@link #global()} as long as this class is loaded once: in Flink, put the
- * jar in the TaskManager's {@code lib/} (parent-first); from a job jar it is one per job class loader.
+ * jar in the TaskManager's {@code lib/} (parent-first); from a job jar it is one per job class loader,
+ * i.e. one model load per job per TaskManager, shared by that job's subtasks. Either way the engines'
+ * native bindings (DJL, ONNX Runtime, JavaCPP) must be loaded parent-first, or a second job on the
+ * TaskManager cannot load their native libraries (docs/cluster.md).
  */
 public final class SharedDetectionServices {
 

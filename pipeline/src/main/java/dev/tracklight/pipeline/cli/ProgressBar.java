@@ -17,7 +17,12 @@ final class ProgressBar implements SerialReplay.Progress {
 
   private final PrintWriter err;
   private final String label;
-  private long lastDraw = Long.MIN_VALUE;
+  /**
+   * When the bar was last drawn; starts one interval before zero so the first update draws (a
+   * Long.MIN_VALUE start overflowed {@code elapsed - lastDraw} to negative and hid every
+   * intermediate draw).
+   */
+  private long lastDraw = -REDRAW_NANOS;
 
   ProgressBar(PrintWriter err, String label) {
     this.err = err;

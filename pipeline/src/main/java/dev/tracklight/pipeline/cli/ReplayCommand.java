@@ -14,9 +14,11 @@ import dev.tracklight.inference.batching.BatchingConfig;
 import dev.tracklight.inference.model.ModelRegistry;
 import dev.tracklight.operators.annotation.AnnotationStyle;
 import dev.tracklight.operators.tracking.ByteTrackConfig;
+import dev.tracklight.pipeline.job.ClusterJobProgress;
 import dev.tracklight.pipeline.job.JobEnvironments;
 import dev.tracklight.pipeline.job.ReplayInputs;
 import dev.tracklight.pipeline.job.ReplayJob;
+import dev.tracklight.pipeline.replay.SerialReplay;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -28,7 +30,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.JobListener;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -122,21 +128,54 @@ final class ReplayCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     var progress = ProgressBar.forTerminal(err, "replay");
     long start = System.nanoTime();
-    long before = ReplayProgress.framesWritten();
     long total = totalFrames;
+    // Frames written so far: counted in this JVM by the embedded MiniCluster's sink; on a cluster
+    // the sink runs in a TaskManager, so ask the cluster's REST API for the submitted job's.
+    AtomicReference<String> jobId = new AtomicReference<>();
+    LongSupplier framesDone;
+    if (jobManager == null) {
+      long before = ReplayProgress.framesWritten();
+      framesDone = () -> ReplayProgress.framesWritten() - before;
+    } else {
+      ClusterJobProgress remote = ClusterJobProgress.forRestAddress(jobManager);
+      framesDone = () -> remote.sinkRecordsIn(jobId.get()).orElse(0);
+    }
     Thread ticker = new Thread(() -> {
       while (!Thread.currentThread().isInterrupted()) {
-        progress.update(ReplayProgress.framesWritten() - before, total, System.nanoTime() - start);
+        progress.update(framesDone.getAsLong(), total, System.nanoTime() - start);
         try {
-          Thread.sleep(250);
+          Thread.sleep(jobManager == null ? 250 : 1000); // a REST poll costs the JobManager work
         } catch (InterruptedException e) {
           return;
         }
       }
     }, "replay-progress");
     ticker.setDaemon(true);
+    boolean showProgress = progress != SerialReplay.Progress.NONE;
     if (jobManager == null) {
-      ticker.start();
+      if (showProgress) {
+        ticker.start();
+      }
+    } else {
+      env.registerJobListener(new JobListener() {
+        @Override
+        public void onJobSubmitted(JobClient client, Throwable failure) {
+          if (client == null) {
+            return; // submission failed: execute() throws it
+          }
+          jobId.set(client.getJobID().toHexString());
+          // The id first, on stderr: it is what `flink cancel` and the REST API need. The bar starts
+          // only now, so it never shares a line with this message and has a job to ask about.
+          err.printf(Locale.ROOT, "submitted job %s to %s%n", client.getJobID(), jobManager);
+          err.flush();
+          if (showProgress) {
+            ticker.start();
+          }
+        }
+
+        @Override
+        public void onJobExecuted(JobExecutionResult result, Throwable failure) {}
+      });
     }
     JobExecutionResult result;
     try {

@@ -49,6 +49,8 @@ public final class ReplayJob {
   public static final int MAX_PARALLELISM = 128;
   /** Frames in flight per subtask in the async operator: enough to fill a batch from one camera. */
   public static final int ASYNC_CAPACITY = 16;
+  /** Name and uid of the sink; its metrics (progress on a cluster) are found by this name. */
+  public static final String SINK_NAME = "replay-outputs";
 
   private ReplayJob() {}
 
@@ -115,6 +117,6 @@ public final class ReplayJob {
         .returns(FrameDetections.typeInfo())
         .name("track").uid("track");
     tap.apply(tracked).sinkTo(new ReplayOutputSink(videos, classNames, style, runInfo))
-        .name("replay-outputs").uid("replay-outputs");
+        .name(SINK_NAME).uid(SINK_NAME);
   }
 }
