@@ -16,6 +16,7 @@ import dev.tracklight.pipeline.config.JobConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +56,10 @@ public final class LiveJob {
     env.setMaxParallelism(ReplayJob.MAX_PARALLELISM);
     env.getConfig().enableObjectReuse();
     List<LiveCameraSplit> cameras = new ArrayList<>();
+    // The tracker's lost-track buffer is in frames: scale it by the rate frames actually arrive at.
+    Map<String, Double> trackedFps = new HashMap<>();
     for (JobConfig.Camera c : config.cameras()) {
+      c.sampleFps().ifPresent(fps -> trackedFps.put(c.id(), fps));
       if (!c.url().startsWith("rtsp://") && !c.url().startsWith("rtsps://")) {
         throw new InvalidInputException("camera " + c.id() + ": live mode reads rtsp:// or rtsps:// cameras, got "
             + CameraUrl.parse(c.url()).redacted() + "; replay files with 'tracklight replay'");
@@ -78,7 +82,7 @@ public final class LiveJob {
         .name("detect").uid("detect");
     DataStream<String> lines = DataStreamUtils
         .reinterpretAsKeyedStream(detected, FrameDetections::cameraId, Types.STRING)
-        .process(new TrackingFunction(config.tracking(), Map.of()))
+        .process(new TrackingFunction(config.tracking(), trackedFps))
         .returns(FrameDetections.typeInfo())
         .name("track").uid("track")
         .map(new TrackLineFunction(classNames)).returns(Types.STRING)
