@@ -7,13 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tracklight.connectors.video.VideoReadOptions;
-import dev.tracklight.connectors.video.VideoReader;
-import dev.tracklight.connectors.video.VideoWriteOptions;
-import dev.tracklight.connectors.video.VideoWriter;
 import dev.tracklight.inference.InvalidInputException;
 import dev.tracklight.inference.TestAssets;
 import dev.tracklight.inference.model.ModelRegistry;
+import dev.tracklight.pipeline.testing.TestClips;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -39,15 +36,8 @@ class ReplayBenchTest {
   @Test
   void reportHasEveryVariantRatioAndStage() {
     Path root = TestAssets.root();
-    Path clip = tmp.resolve("persons30.mp4");
-    try (VideoReader reader = VideoReader.open(TestAssets.file("videos/" + ReplayBench.DEFAULT_VIDEO),
-            VideoReadOptions.defaults());
-        VideoWriter writer = VideoWriter.create(clip, reader.info().width(), reader.info().height(),
-            VideoWriteOptions.h264(reader.info().frameRate()))) {
-      for (int i = 0; i < CLIP_FRAMES; i++) {
-        writer.write(reader.next().orElseThrow().image());
-      }
-    }
+    Path clip = TestClips.firstFrames(TestAssets.file("videos/" + ReplayBench.DEFAULT_VIDEO), CLIP_FRAMES,
+        tmp.resolve("persons30.mp4"));
     Path work = tmp.resolve("work");
     StringWriter log = new StringWriter();
     ReplayBench bench = new ReplayBench(new ReplayBench.Settings(clip, "yolox-nano", 1, 8, work),

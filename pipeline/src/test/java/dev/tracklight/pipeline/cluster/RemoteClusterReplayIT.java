@@ -7,12 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracklight.connectors.sink.ReplayOutputs;
-import dev.tracklight.connectors.video.VideoFrame;
 import dev.tracklight.connectors.video.VideoReadOptions;
 import dev.tracklight.connectors.video.VideoReader;
-import dev.tracklight.connectors.video.VideoWriteOptions;
-import dev.tracklight.connectors.video.VideoWriter;
 import dev.tracklight.inference.TestAssets;
+import dev.tracklight.pipeline.testing.TestClips;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -65,7 +63,7 @@ class RemoteClusterReplayIT {
     assertTrue(Files.isRegularFile(jar), "no shaded jar at " + jar.toAbsolutePath()
         + "; run ./mvnw verify (package builds it before this test)");
     assertTrue(Files.isExecutable(script), "cluster script missing: " + script.toAbsolutePath());
-    Path clip = writeClip(video, temp.resolve("clip.mp4"));
+    Path clip = TestClips.firstFrames(video, CLIP_FRAMES, temp.resolve("clip.mp4"));
 
     int restPort = freePort();
     int rpcPort = freePort();
@@ -148,20 +146,6 @@ class RemoteClusterReplayIT {
       assertEquals(CLIP_FRAMES, frames, "annotated video frames");
     }
     return m.group(1);
-  }
-
-  private static Path writeClip(Path source, Path target) {
-    try (VideoReader reader = VideoReader.open(source, VideoReadOptions.defaults())) {
-      var info = reader.info();
-      try (VideoWriter writer = VideoWriter.create(target, info.width(), info.height(),
-          VideoWriteOptions.h264(info.frameRate()))) {
-        for (int i = 0; i < CLIP_FRAMES; i++) {
-          VideoFrame frame = reader.next().orElseThrow(() -> new AssertionError("source too short"));
-          writer.write(frame.image());
-        }
-      }
-    }
-    return target;
   }
 
   private static Optional<JsonNode> findJob(JsonNode jobs, String jobId) {

@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracklight.connectors.sink.ReplayOutputs;
 import dev.tracklight.connectors.video.VideoReadOptions;
 import dev.tracklight.connectors.video.VideoReader;
-import dev.tracklight.connectors.video.VideoWriteOptions;
-import dev.tracklight.connectors.video.VideoWriter;
 import dev.tracklight.inference.ClassNames;
 import dev.tracklight.inference.DetectorOptions;
 import dev.tracklight.inference.TestAssets;
@@ -18,6 +16,7 @@ import dev.tracklight.inference.engine.DeviceSpec;
 import dev.tracklight.operators.annotation.AnnotationStyle;
 import dev.tracklight.operators.stream.FrameDetections;
 import dev.tracklight.operators.tracking.ByteTrackConfig;
+import dev.tracklight.pipeline.testing.TestClips;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,15 +61,8 @@ class ReplayRestoreTest {
 
   @BeforeAll
   static void makeClip() {
-    clip = tmp.resolve("hall.mp4");
-    try (VideoReader reader = VideoReader.open(TestAssets.file("videos/people_walking_overhead_720p.mp4"),
-            VideoReadOptions.defaults());
-        VideoWriter writer = VideoWriter.create(clip, reader.info().width(), reader.info().height(),
-            VideoWriteOptions.h264(reader.info().frameRate()))) {
-      for (int i = 0; i < CLIP_FRAMES; i++) {
-        writer.write(reader.next().orElseThrow().image());
-      }
-    }
+    clip = TestClips.firstFrames(TestAssets.file("videos/people_walking_overhead_720p.mp4"), CLIP_FRAMES,
+        tmp.resolve("hall.mp4"));
   }
 
   private static void run(Path out, boolean checkpointsAndFailure) throws Exception {

@@ -11,8 +11,6 @@ import dev.tracklight.connectors.sink.ReplayOutputs;
 import dev.tracklight.connectors.video.VideoFrame;
 import dev.tracklight.connectors.video.VideoReadOptions;
 import dev.tracklight.connectors.video.VideoReader;
-import dev.tracklight.connectors.video.VideoWriteOptions;
-import dev.tracklight.connectors.video.VideoWriter;
 import dev.tracklight.inference.BgrImage;
 import dev.tracklight.inference.ClassNames;
 import dev.tracklight.inference.Detections;
@@ -25,6 +23,7 @@ import dev.tracklight.inference.engine.DeviceSpec;
 import dev.tracklight.inference.model.ModelRegistry;
 import dev.tracklight.operators.annotation.AnnotationStyle;
 import dev.tracklight.operators.tracking.ByteTrackConfig;
+import dev.tracklight.pipeline.testing.TestClips;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -55,15 +54,8 @@ class SerialReplayTest {
   @BeforeAll
   static void makeClipAndLoadModel() {
     Path root = TestAssets.root();
-    clip = shared.resolve("walking60.mp4");
-    try (VideoReader reader = VideoReader.open(TestAssets.file("videos/people_walking_overhead_720p.mp4"),
-            VideoReadOptions.defaults());
-        VideoWriter writer = VideoWriter.create(clip, reader.info().width(), reader.info().height(),
-            VideoWriteOptions.h264(reader.info().frameRate()))) {
-      for (int i = 0; i < CLIP_FRAMES; i++) {
-        writer.write(reader.next().orElseThrow().image());
-      }
-    }
+    clip = TestClips.firstFrames(TestAssets.file("videos/people_walking_overhead_720p.mp4"), CLIP_FRAMES,
+        shared.resolve("walking60.mp4"));
     detector = YoloDetector.open(DetectorOptions.forModel("yolox-nano").withDevice(DeviceSpec.CPU),
         new ModelRegistry(root, root.resolve("no-cache")));
   }
