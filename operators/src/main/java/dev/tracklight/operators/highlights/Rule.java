@@ -22,13 +22,22 @@ public sealed interface Rule {
   /** Context added around this rule's moments in highlights. */
   Padding padding();
 
+  /** How urgent this rule's alerts are. */
+  Severity severity();
+
   /** Entry / exit events and occupancy of a zone. */
-  record Zone(String name, Polygon polygon, ClassFilter classes, int inertia, Padding padding)
+  record Zone(String name, Polygon polygon, ClassFilter classes, int inertia, Padding padding, Severity severity)
       implements Rule {
     public Zone {
       check(name, inertia, padding);
+      Objects.requireNonNull(severity, "severity");
       Objects.requireNonNull(polygon, "polygon");
       Objects.requireNonNull(classes, "classes");
+    }
+
+    /** With the kind's default {@link Severity}. */
+    public Zone(String name, Polygon polygon, ClassFilter classes, int inertia, Padding padding) {
+      this(name, polygon, classes, inertia, padding, Severity.defaultFor(RuleKind.ZONE));
     }
 
     @Override
@@ -39,12 +48,18 @@ public sealed interface Rule {
 
   /** A track that stays in a zone for more than {@code minSeconds}. */
   record Loitering(String name, Polygon polygon, ClassFilter classes, double minSeconds,
-      int inertia, Padding padding) implements Rule {
+      int inertia, Padding padding, Severity severity) implements Rule {
     public Loitering {
       check(name, inertia, padding);
+      Objects.requireNonNull(severity, "severity");
       Objects.requireNonNull(polygon, "polygon");
       Objects.requireNonNull(classes, "classes");
       requirePositive(minSeconds, "minSeconds");
+    }
+
+    /** With the kind's default {@link Severity}. */
+    public Loitering(String name, Polygon polygon, ClassFilter classes, double minSeconds, int inertia, Padding padding) {
+      this(name, polygon, classes, minSeconds, inertia, padding, Severity.defaultFor(RuleKind.LOITERING));
     }
 
     @Override
@@ -55,14 +70,20 @@ public sealed interface Rule {
 
   /** Crossings of the segment {@code a -> b}, counted per class and direction. */
   record Line(String name, NormalizedPoint a, NormalizedPoint b, LineDirection direction,
-      ClassFilter classes, int inertia, Padding padding) implements Rule {
+      ClassFilter classes, int inertia, Padding padding, Severity severity) implements Rule {
     public Line {
       check(name, inertia, padding);
+      Objects.requireNonNull(severity, "severity");
       Objects.requireNonNull(direction, "direction");
       Objects.requireNonNull(classes, "classes");
       if (a.equals(b)) {
         throw new IllegalArgumentException("line " + name + " has zero length");
       }
+    }
+
+    /** With the kind's default {@link Severity}. */
+    public Line(String name, NormalizedPoint a, NormalizedPoint b, LineDirection direction, ClassFilter classes, int inertia, Padding padding) {
+      this(name, a, b, direction, classes, inertia, padding, Severity.defaultFor(RuleKind.LINE));
     }
 
     @Override
@@ -73,15 +94,21 @@ public sealed interface Rule {
 
   /** At least {@code minCount} tracks inside a zone for at least {@code minSeconds}. */
   record Crowd(String name, Polygon polygon, ClassFilter classes, int minCount, double minSeconds,
-      int inertia, Padding padding) implements Rule {
+      int inertia, Padding padding, Severity severity) implements Rule {
     public Crowd {
       check(name, inertia, padding);
+      Objects.requireNonNull(severity, "severity");
       Objects.requireNonNull(polygon, "polygon");
       Objects.requireNonNull(classes, "classes");
       if (minCount < 1) {
         throw new IllegalArgumentException("minCount must be >= 1, got " + minCount);
       }
       requireNonNegative(minSeconds, "minSeconds");
+    }
+
+    /** With the kind's default {@link Severity}. */
+    public Crowd(String name, Polygon polygon, ClassFilter classes, int minCount, double minSeconds, int inertia, Padding padding) {
+      this(name, polygon, classes, minCount, minSeconds, inertia, padding, Severity.defaultFor(RuleKind.CROWD));
     }
 
     @Override
@@ -95,11 +122,17 @@ public sealed interface Rule {
    * {@code minAbsenceSeconds}; its span lasts until the class has been absent that long again.
    */
   record Appearance(String name, ClassFilter classes, double minAbsenceSeconds, int inertia,
-      Padding padding) implements Rule {
+      Padding padding, Severity severity) implements Rule {
     public Appearance {
       check(name, inertia, padding);
+      Objects.requireNonNull(severity, "severity");
       Objects.requireNonNull(classes, "classes");
       requirePositive(minAbsenceSeconds, "minAbsenceSeconds");
+    }
+
+    /** With the kind's default {@link Severity}. */
+    public Appearance(String name, ClassFilter classes, double minAbsenceSeconds, int inertia, Padding padding) {
+      this(name, classes, minAbsenceSeconds, inertia, padding, Severity.defaultFor(RuleKind.APPEARANCE));
     }
 
     @Override
@@ -114,7 +147,7 @@ public sealed interface Rule {
    * peak. See {@code ActivityEvaluator} for the score.
    */
   record Activity(String name, ClassFilter classes, double windowSeconds, double sigma,
-      double minScore, Padding padding) implements Rule {
+      double minScore, Padding padding, Severity severity) implements Rule {
     /** Rolling window: half a minute adapts to a scene's rhythm without forgetting a quiet spell. */
     public static final double DEFAULT_WINDOW_SECONDS = 30.0;
     /** Two standard deviations: roughly the top 2-3 % of a stationary score distribution. */
@@ -127,10 +160,16 @@ public sealed interface Rule {
 
     public Activity {
       check(name, 1, padding);
+      Objects.requireNonNull(severity, "severity");
       Objects.requireNonNull(classes, "classes");
       requirePositive(windowSeconds, "windowSeconds");
       requirePositive(sigma, "sigma");
       requireNonNegative(minScore, "minScore");
+    }
+
+    /** With the kind's default {@link Severity}. */
+    public Activity(String name, ClassFilter classes, double windowSeconds, double sigma, double minScore, Padding padding) {
+      this(name, classes, windowSeconds, sigma, minScore, padding, Severity.defaultFor(RuleKind.ACTIVITY));
     }
 
     /** The rule used when a camera has no rules configured. */

@@ -18,7 +18,8 @@ import java.util.Set;
  * {@code rules[2] (door): points: expected two points [x, y] in 0..1, got [[0.1, 0.2]]}.
  *
  * <p>Keys common to every type: {@code type}, {@code name} (unique), {@code pre_roll_seconds},
- * {@code post_roll_seconds}. Per type:
+ * {@code post_roll_seconds}, {@code severity} (info, warning, critical; default
+ * {@link Severity#defaultFor}). Per type:
  *
  * <ul>
  *   <li>{@code zone}: {@code polygon} (list of [x, y]), {@code classes}, {@code inertia};
@@ -43,7 +44,7 @@ public final class RuleParser {
   public static final double DEFAULT_MIN_ABSENCE_SECONDS = 1.0;
 
   private static final Set<String> COMMON = Set.of("type", "name", "pre_roll_seconds",
-      "post_roll_seconds");
+      "post_roll_seconds", "severity");
   private static final Map<RuleKind, Set<String>> KEYS = Map.of(
       RuleKind.ZONE, Set.of("polygon", "classes", "inertia"),
       RuleKind.LOITERING, Set.of("polygon", "classes", "min_seconds", "inertia"),
@@ -103,23 +104,24 @@ public final class RuleParser {
       }
     }
     Padding padding = e.padding(kind == RuleKind.APPEARANCE ? Padding.NONE : Padding.AROUND_MOMENT);
+    Severity severity = e.severity(kind);
     return switch (kind) {
-      case ZONE -> new Rule.Zone(label, e.polygon(), e.classes(false), e.inertia(), padding);
+      case ZONE -> new Rule.Zone(label, e.polygon(), e.classes(false), e.inertia(), padding, severity);
       case LOITERING -> new Rule.Loitering(label, e.polygon(), e.classes(false),
-          e.seconds("min_seconds", null, true), e.inertia(), padding);
+          e.seconds("min_seconds", null, true), e.inertia(), padding, severity);
       case LINE -> {
         NormalizedPoint[] ab = e.linePoints();
         yield new Rule.Line(label, ab[0], ab[1], e.direction(), e.classes(false), e.inertia(),
-            padding);
+            padding, severity);
       }
       case CROWD -> new Rule.Crowd(label, e.polygon(), e.classes(false), e.minCount(),
-          e.seconds("min_seconds", null, false), e.inertia(), padding);
+          e.seconds("min_seconds", null, false), e.inertia(), padding, severity);
       case APPEARANCE -> new Rule.Appearance(label, e.classes(true),
-          e.seconds("min_absence_seconds", DEFAULT_MIN_ABSENCE_SECONDS, true), e.inertia(), padding);
+          e.seconds("min_absence_seconds", DEFAULT_MIN_ABSENCE_SECONDS, true), e.inertia(), padding, severity);
       case ACTIVITY -> new Rule.Activity(label, e.classes(false),
           e.seconds("window_seconds", Rule.Activity.DEFAULT_WINDOW_SECONDS, true),
           e.positive("sigma", Rule.Activity.DEFAULT_SIGMA),
-          e.seconds("min_score", Rule.Activity.DEFAULT_MIN_SCORE, false), padding);
+          e.seconds("min_score", Rule.Activity.DEFAULT_MIN_SCORE, false), padding, severity);
     };
   }
 
@@ -164,6 +166,22 @@ public final class RuleParser {
       }
       throw error("type", "expected one of " + Arrays.stream(RuleKind.values()).map(RuleKind::key)
           .toList(), v);
+    }
+
+    Severity severity(RuleKind kind) {
+      Object v = raw.get("severity");
+      if (v == null) {
+        return Severity.defaultFor(kind);
+      }
+      if (v instanceof String str) {
+        for (Severity sev : Severity.values()) {
+          if (sev.key().equals(str.trim().toLowerCase(Locale.ROOT))) {
+            return sev;
+          }
+        }
+      }
+      throw error("severity", "expected one of " + Arrays.stream(Severity.values())
+          .map(Severity::key).toList(), v);
     }
 
     Padding padding(Padding fallback) {
