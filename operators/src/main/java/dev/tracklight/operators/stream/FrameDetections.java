@@ -20,16 +20,24 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
  * @param image the frame's pixels
  * @param detections detections in source pixels
  * @param end whether this is the last frame of its stream
+ * @param rules what the camera's rules made of the frame ({@link FrameRules#NONE} before them)
  */
 @TypeInfo(FrameDetections.Factory.class)
 public record FrameDetections(String cameraId, long frameIndex, long timestampMs, BgrImage image,
-    Detections detections, StreamEnd end) {
+    Detections detections, StreamEnd end, FrameRules rules) {
 
   public FrameDetections {
+    Objects.requireNonNull(rules, "rules");
     Objects.requireNonNull(cameraId, "cameraId");
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(detections, "detections");
     Objects.requireNonNull(end, "end");
+  }
+
+  /** A frame before the rules ran. */
+  public FrameDetections(String cameraId, long frameIndex, long timestampMs, BgrImage image,
+      Detections detections, StreamEnd end) {
+    this(cameraId, frameIndex, timestampMs, image, detections, end, FrameRules.NONE);
   }
 
   /** The frame with its detections. */
@@ -40,7 +48,12 @@ public record FrameDetections(String cameraId, long frameIndex, long timestampMs
 
   /** The same frame with other detections (e.g. tracked ones). */
   public FrameDetections withDetections(Detections other) {
-    return new FrameDetections(cameraId, frameIndex, timestampMs, image, other, end);
+    return new FrameDetections(cameraId, frameIndex, timestampMs, image, other, end, rules);
+  }
+
+  /** The same frame with what the rules made of it. */
+  public FrameDetections withRules(FrameRules output) {
+    return new FrameDetections(cameraId, frameIndex, timestampMs, image, detections, end, output);
   }
 
   /** Flink type information: {@link FrameDetectionsSerializer}. */

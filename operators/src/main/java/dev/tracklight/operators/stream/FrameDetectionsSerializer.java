@@ -16,7 +16,9 @@ public final class FrameDetectionsSerializer extends TypeSerializerSingleton<Fra
   private static final long serialVersionUID = 1L;
 
   /** Record format written by this build; bump and branch in {@link #deserialize} on change. */
-  static final int FORMAT_VERSION = 1;
+  static final int FORMAT_VERSION = 2;
+  /** Version 1 had no rule output (read as {@link FrameRules#NONE}). */
+  static final int FORMAT_VERSION_WITHOUT_RULES = 1;
 
   public static final FrameDetectionsSerializer INSTANCE = new FrameDetectionsSerializer();
 
@@ -33,7 +35,7 @@ public final class FrameDetectionsSerializer extends TypeSerializerSingleton<Fra
   @Override
   public FrameDetections copy(FrameDetections from) {
     return new FrameDetections(from.cameraId(), from.frameIndex(), from.timestampMs(),
-        from.image().copy(), from.detections(), from.end());
+        from.image().copy(), from.detections(), from.end(), from.rules());
   }
 
   @Override
@@ -55,17 +57,23 @@ public final class FrameDetectionsSerializer extends TypeSerializerSingleton<Fra
     out.writeByte(record.end().ordinal());
     StreamCodec.writeImage(record.image(), out);
     StreamCodec.writeDetections(record.detections(), out);
+    RuleOutputCodec.write(record.rules(), out);
   }
 
   @Override
   public FrameDetections deserialize(DataInputView in) throws IOException {
-    StreamCodec.checkVersion(in.readUnsignedByte(), FORMAT_VERSION, "frame detections");
+    int version = in.readUnsignedByte();
+    if (version != FORMAT_VERSION_WITHOUT_RULES) {
+      StreamCodec.checkVersion(version, FORMAT_VERSION, "frame detections");
+    }
     String camera = in.readUTF();
     long index = in.readLong();
     long timestamp = in.readLong();
     StreamEnd end = StreamCodec.readEnd(in);
-    return new FrameDetections(camera, index, timestamp, StreamCodec.readImage(in),
-        StreamCodec.readDetections(in), end);
+    var image = StreamCodec.readImage(in);
+    var detections = StreamCodec.readDetections(in);
+    FrameRules rules = version == FORMAT_VERSION_WITHOUT_RULES ? FrameRules.NONE : RuleOutputCodec.read(in);
+    return new FrameDetections(camera, index, timestamp, image, detections, end, rules);
   }
 
   @Override
@@ -76,14 +84,17 @@ public final class FrameDetectionsSerializer extends TypeSerializerSingleton<Fra
   @Override
   public void copy(DataInputView in, DataOutputView out) throws IOException {
     int version = in.readUnsignedByte();
-    StreamCodec.checkVersion(version, FORMAT_VERSION, "frame detections");
-    out.writeByte(version);
+    if (version != FORMAT_VERSION_WITHOUT_RULES) {
+      StreamCodec.checkVersion(version, FORMAT_VERSION, "frame detections");
+    }
+    out.writeByte(FORMAT_VERSION);
     out.writeUTF(in.readUTF());
     out.writeLong(in.readLong());
     out.writeLong(in.readLong());
     out.writeByte(in.readUnsignedByte());
     StreamCodec.copyImage(in, out);
     StreamCodec.copyDetections(in, out);
+    RuleOutputCodec.write(version == FORMAT_VERSION_WITHOUT_RULES ? FrameRules.NONE : RuleOutputCodec.read(in), out);
   }
 
   @Override
