@@ -98,6 +98,11 @@ public record Alert(String id, String camera, String rule, String ruleType, Stri
         thumbnailUri);
   }
 
+  /** Flink type information: {@link AlertSerializer} (no Kryo). */
+  public static org.apache.flink.api.common.typeinfo.TypeInformation<Alert> typeInfo() {
+    return new dev.tracklight.operators.stream.ExplicitTypeInfo<>(Alert.class, AlertSerializer.INSTANCE);
+  }
+
   /** This alert with media attached. */
   public Alert withMedia(String clip, String thumbnail) {
     return new Alert(id, camera, rule, ruleType, type, severity, eventTimeMs, emitTimeMs, frame,

@@ -7,7 +7,9 @@ import java.util.Arrays;
  * scan of a tiny sorted array (rules name a handful of classes), cheaper than boxing into a set on
  * the per-track hot path.
  */
-public final class ClassFilter {
+public final class ClassFilter implements java.io.Serializable {
+
+  private static final long serialVersionUID = 1L;
 
   /** Matches every class (a rule without a {@code classes} key). */
   public static final ClassFilter ALL = new ClassFilter(null);

@@ -6,7 +6,8 @@ import dev.tracklight.inference.InvalidInputException;
  * Seconds of context added before ({@code preRollSeconds}) and after ({@code postRollSeconds}) a
  * rule's moments when they become highlights.
  */
-public record Padding(double preRollSeconds, double postRollSeconds) {
+public record Padding(double preRollSeconds, double postRollSeconds)
+    implements java.io.Serializable {
 
   /**
    * Default for point-like moments (entries, crossings, loitering...): two seconds either side is

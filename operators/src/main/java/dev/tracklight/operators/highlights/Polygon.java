@@ -7,7 +7,7 @@ import java.util.List;
  * points, all in {@code 0..1}, no two non-adjacent edges touching); {@link RuleParser} reports the
  * same problems with the rule's name and key.
  */
-public record Polygon(List<NormalizedPoint> points) {
+public record Polygon(List<NormalizedPoint> points) implements java.io.Serializable {
 
   public Polygon {
     points = List.copyOf(points);

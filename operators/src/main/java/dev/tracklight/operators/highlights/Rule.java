@@ -10,7 +10,7 @@ import java.util.Objects;
  * validated by the parser, which knows the rule's index and key for the error message; the compact
  * constructors only guard invariants the engine relies on.
  */
-public sealed interface Rule {
+public sealed interface Rule extends java.io.Serializable {
 
   /** Default {@code inertia}: two frames (0.5 s at 4 fps) absorb single-frame box jitter. */
   int DEFAULT_INERTIA = 2;

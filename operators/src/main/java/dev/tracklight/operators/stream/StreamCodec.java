@@ -10,7 +10,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * Wire encodings shared by the stream record serializers: images as raw BGR bytes, detections as
  * their four primitive columns. Big-endian, as Flink's data views write.
  */
-final class StreamCodec {
+public final class StreamCodec {
 
   /**
    * A sanity bound for decoding: 16k × 16k × 3 bytes. A larger length means a corrupt stream, and
@@ -48,7 +48,7 @@ final class StreamCodec {
     out.write(in, Math.multiplyExact(Math.multiplyExact(w, h), 3));
   }
 
-  static void writeDetections(Detections d, DataOutputView out) throws IOException {
+  public static void writeDetections(Detections d, DataOutputView out) throws IOException {
     int n = d.size();
     out.writeInt(n);
     float[] boxes = d.boxes();
@@ -62,7 +62,7 @@ final class StreamCodec {
     }
   }
 
-  static Detections readDetections(DataInputView in) throws IOException {
+  public static Detections readDetections(DataInputView in) throws IOException {
     int n = in.readInt();
     if (n < 0 || n > MAX_DETECTIONS) {
       throw new IOException("corrupt record: " + n + " detections");

@@ -14,6 +14,12 @@ import dev.tracklight.inference.batching.BatchingConfig;
 import dev.tracklight.inference.model.ModelRegistry;
 import dev.tracklight.operators.annotation.AnnotationStyle;
 import dev.tracklight.operators.tracking.ByteTrackConfig;
+import dev.tracklight.inference.ClassNames;
+import dev.tracklight.operators.alerts.Alert;
+import dev.tracklight.operators.highlights.Rule;
+import dev.tracklight.pipeline.config.JobConfig;
+import dev.tracklight.pipeline.config.RuleConfig;
+import dev.tracklight.pipeline.job.AlertSinks;
 import dev.tracklight.pipeline.job.ClusterJobProgress;
 import dev.tracklight.pipeline.job.JobEnvironments;
 import dev.tracklight.pipeline.job.ReplayInputs;
@@ -35,6 +41,8 @@ import java.util.function.LongSupplier;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.JobListener;
+import java.util.function.UnaryOperator;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -81,6 +89,15 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--checkpoint-dir", paramLabel = "URI", description = "Checkpoint storage, e.g. file:///tmp/chk.")
   String checkpointDir;
 
+  @Option(names = "--rules", paramLabel = "FILE",
+      description = "Highlight rules (YAML with a top-level 'rules:' list) applied to every video;"
+          + " default: the activity rule.")
+  Path rulesFile;
+
+  @Option(names = "--alerts", paramLabel = "FILE",
+      description = "Also append the replay's alerts (JSON lines, docs/alert.schema.json) to FILE.")
+  Path alertsFile;
+
   @Mixin
   DetectorOptionsMixin detectorOptions;
 
@@ -98,6 +115,7 @@ final class ReplayCommand implements Callable<Integer> {
     if (sampleFps != null && !(sampleFps > 0 && sampleFps <= 1000)) {
       throw new InvalidInputException("--fps must be in (0, 1000], got " + sampleFps);
     }
+    RuleConfig ruleConfig = rulesFile == null ? RuleConfig.DEFAULTS : RuleConfig.load(rulesFile);
     List<ReplayJob.Input> inputs = ReplayInputs.probe(videos, out, Optional.ofNullable(sampleFps));
     VideoReadOptions read = sampleFps == null ? VideoReadOptions.defaults()
         : VideoReadOptions.defaults().withSampling(FrameSampling.targetFps(sampleFps));
@@ -109,6 +127,8 @@ final class ReplayCommand implements Callable<Integer> {
       classNames = probe.classNames().names();
       model = probe.info();
     }
+    // Rules name classes of this model: validate them now, before anything runs.
+    List<Rule> rules = ruleConfig.parse(new ClassNames(classNames));
     // Every subtask must load the same file, wherever its registry would resolve the name.
     DetectorOptions resolved = options.pinnedTo(model);
     long totalFrames = inputs.stream().mapToLong(ReplayJob.Input::expectedFrames).sum();
@@ -122,8 +142,11 @@ final class ReplayCommand implements Callable<Integer> {
     runInfo.put("parallelism", Integer.toString(parallelism));
     BatchingConfig batching = BatchingConfig.defaults().withMaxBatch(Math.min(options.maxBatch(),
         BatchingConfig.DEFAULT_MAX_BATCH)).withMaxDelay(Duration.ofMillis(maxDelayMs));
-    ReplayJob.build(env, inputs, read, resolved, batching, ByteTrackConfig.defaults(),
-        AnnotationStyle.defaults(), classNames, runInfo, ASYNC_TIMEOUT);
+    DataStream<Alert> alerts = ReplayJob.build(env, inputs, read, resolved, batching,
+        ByteTrackConfig.defaults(), AnnotationStyle.defaults(), classNames, runInfo, ASYNC_TIMEOUT,
+        rules, UnaryOperator.identity());
+    AlertSinks.attach(alerts, new JobConfig.Alerts(Optional.ofNullable(alertsFile).map(Path::toString),
+        false, Optional.empty()));
 
     PrintWriter err = spec.commandLine().getErr();
     var progress = ProgressBar.forTerminal(err, "replay");

@@ -15,10 +15,26 @@ import java.util.Optional;
  * @param batching cross-camera batching of the inference service
  * @param tracking ByteTrack parameters (frame rate is taken per camera)
  * @param checkpointing checkpoint interval and directory
- * @param sinks where tracks and events go
+ * @param sinks where tracks and alerts go
+ * @param highlights event-time bound and live clips
  */
 public record JobConfig(List<Camera> cameras, DetectorOptions detector, Batching batching,
-    ByteTrackConfig tracking, Checkpointing checkpointing, Sinks sinks) {
+    ByteTrackConfig tracking, Checkpointing checkpointing, Sinks sinks, Highlights highlights) {
+
+  public JobConfig(List<Camera> cameras, DetectorOptions detector, Batching batching,
+      ByteTrackConfig tracking, Checkpointing checkpointing, Sinks sinks) {
+    this(cameras, detector, batching, tracking, checkpointing, sinks, Highlights.DEFAULTS);
+  }
+
+  /** Each camera's rules, validated against the model's class names (first problem thrown). */
+  public java.util.Map<String, List<dev.tracklight.operators.highlights.Rule>> rules(
+      dev.tracklight.inference.ClassNames names) {
+    java.util.Map<String, List<dev.tracklight.operators.highlights.Rule>> out = new java.util.LinkedHashMap<>();
+    for (Camera c : cameras) {
+      out.put(c.id(), c.rules().parse(names));
+    }
+    return out;
+  }
 
   /**
    * One camera.
@@ -26,8 +42,14 @@ public record JobConfig(List<Camera> cameras, DetectorOptions detector, Batching
    * @param id stable id: key of the per-camera state, label of metrics, name of outputs
    * @param url {@code rtsp://...} or a file path; credentials in it never reach logs
    * @param sampleFps frames per second to process, or empty for every frame
+   * @param rules the camera's highlight rules as configured (parsed against the model's classes)
    */
-  public record Camera(String id, String url, Optional<Double> sampleFps) {
+  public record Camera(String id, String url, Optional<Double> sampleFps, RuleConfig rules) {
+    /** A camera with the default rules. */
+    public Camera(String id, String url, Optional<Double> sampleFps) {
+      this(id, url, sampleFps, RuleConfig.DEFAULTS);
+    }
+
     /** Redacted: a camera's URL may carry its password. */
     @Override
     public String toString() {
@@ -51,6 +73,42 @@ public record JobConfig(List<Camera> cameras, DetectorOptions detector, Batching
   /**
    * @param jsonl JSON-lines file of tracks per frame, if any
    * @param stdout print tracks to standard output
+   * @param alerts where alerts go
    */
-  public record Sinks(Optional<String> jsonl, boolean stdout) {}
+  public record Sinks(Optional<String> jsonl, boolean stdout, Alerts alerts) {
+    public Sinks(Optional<String> jsonl, boolean stdout) {
+      this(jsonl, stdout, Alerts.NONE);
+    }
+  }
+
+  /**
+   * Alert sinks ({@code sinks.alerts}).
+   *
+   * @param jsonl JSON-lines file of alerts (appended, exactly once across restores), if any
+   * @param stdout print alerts to standard output
+   * @param kafka a Kafka topic, if any
+   */
+  public record Alerts(Optional<String> jsonl, boolean stdout, Optional<Kafka> kafka) {
+    public static final Alerts NONE = new Alerts(Optional.empty(), false, Optional.empty());
+  }
+
+  /**
+   * @param bootstrapServers {@code host:port[,host:port...]}
+   * @param topic the alert topic (records keyed by camera id)
+   * @param exactlyOnce transactions (read_committed consumers see each alert once) or at-least-once
+   * @param transactionalIdPrefix prefix of the sink's transactional ids; unique per job on a cluster
+   */
+  public record Kafka(String bootstrapServers, String topic, boolean exactlyOnce,
+      String transactionalIdPrefix) {}
+
+  /**
+   * Highlight settings ({@code highlights}).
+   *
+   * @param maxOutOfOrderMs how late a camera's frame may arrive and still be evaluated in order
+   * @param clipsDir where live clips and thumbnails go, if anywhere
+   * @param bufferSeconds seconds of recent frames kept per camera for live clips
+   */
+  public record Highlights(long maxOutOfOrderMs, Optional<String> clipsDir, double bufferSeconds) {
+    public static final Highlights DEFAULTS = new Highlights(0, Optional.empty(), 30);
+  }
 }

@@ -35,8 +35,14 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * batching: {max_batch: 8, max_delay_ms: 10, queue_capacity: 64}
  * tracking: {track_thresh: 0.5, track_buffer: 30, match_thresh: 0.8}
  * checkpointing: {interval_ms: 10000, dir: file:///var/lib/tracklight/checkpoints}
- * sinks: {jsonl: tracks.jsonl, stdout: false}
+ * sinks:
+ *   jsonl: tracks.jsonl
+ *   alerts: {jsonl: alerts.jsonl, kafka: {bootstrap_servers: "localhost:9092", topic: alerts}}
+ * highlights: {max_out_of_order_ms: 0, clips_dir: /var/lib/tracklight/clips, buffer_seconds: 30}
  * </pre>
+ *
+ * Each camera may have {@code rules:} (see {@code RuleParser} for the rule keys); they are
+ * validated against the model's classes by {@link JobConfig#rules} before the job starts.
  */
 public final class JobConfigLoader {
 
@@ -45,6 +51,10 @@ public final class JobConfigLoader {
 
   /** One per camera is plenty: a larger YAML file is a mistake, not a fleet. */
   private static final long MAX_FILE_BYTES = 4L << 20;
+
+  private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.\\[\\]:_-]+:[0-9]{1,5}");
+  /** Kafka's own rule for topic names. */
+  private static final Pattern KAFKA_TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
 
   private JobConfigLoader() {}
 
@@ -80,8 +90,9 @@ public final class JobConfigLoader {
     ByteTrackConfig tracking = tracking(root.section("tracking"));
     JobConfig.Checkpointing checkpointing = checkpointing(root.section("checkpointing"));
     JobConfig.Sinks sinks = sinks(root.section("sinks"));
+    JobConfig.Highlights highlights = highlights(root.section("highlights"));
     root.finish();
-    return new JobConfig(cameras, detector, batching, tracking, checkpointing, sinks);
+    return new JobConfig(cameras, detector, batching, tracking, checkpointing, sinks, highlights);
   }
 
   private static List<JobConfig.Camera> cameras(YamlSection root) {
@@ -111,8 +122,9 @@ public final class JobConfigLoader {
       }
       Optional<Double> fps = c.has("fps")
           ? Optional.of(c.number("fps", 0, 0.01, 1000)) : Optional.empty();
+      RuleConfig rules = new RuleConfig(c.context() + " (" + id + ")", c.list("rules"));
       c.finish();
-      cameras.add(new JobConfig.Camera(id, url, fps));
+      cameras.add(new JobConfig.Camera(id, url, fps, rules));
     }
     return List.copyOf(cameras);
   }
@@ -180,7 +192,46 @@ public final class JobConfigLoader {
   private static JobConfig.Sinks sinks(YamlSection s) {
     Optional<String> jsonl = s.optionalString("jsonl");
     boolean stdout = s.bool("stdout", false);
+    JobConfig.Alerts alerts = alerts(s.section("alerts"));
     s.finish();
-    return new JobConfig.Sinks(jsonl, stdout);
+    return new JobConfig.Sinks(jsonl, stdout, alerts);
+  }
+
+  private static JobConfig.Alerts alerts(YamlSection a) {
+    Optional<String> jsonl = a.optionalString("jsonl");
+    boolean stdout = a.bool("stdout", false);
+    Optional<JobConfig.Kafka> kafka = Optional.empty();
+    if (a.has("kafka")) {
+      YamlSection k = a.section("kafka");
+      String servers = k.requireString("bootstrap_servers");
+      for (String hostPort : servers.split(",")) {
+        if (!HOST_PORT.matcher(hostPort.trim()).matches()) {
+          throw k.error("bootstrap_servers", "'" + hostPort.trim() + "' is not host:port; expected"
+              + " host:port[,host:port...]");
+        }
+      }
+      String topic = k.requireString("topic");
+      if (!KAFKA_TOPIC.matcher(topic).matches()) {
+        throw k.error("topic", "'" + topic + "' is not a legal Kafka topic; expected 1-249 of"
+            + " letters, digits, '.', '_' or '-'");
+      }
+      String delivery = k.optionalString("delivery").orElse("exactly_once");
+      if (!delivery.equals("exactly_once") && !delivery.equals("at_least_once")) {
+        throw k.error("delivery", "'" + delivery + "'; expected exactly_once or at_least_once");
+      }
+      String prefix = k.optionalString("transactional_id_prefix").orElse("tracklight-alerts");
+      k.finish();
+      kafka = Optional.of(new JobConfig.Kafka(servers, topic, delivery.equals("exactly_once"), prefix));
+    }
+    a.finish();
+    return new JobConfig.Alerts(jsonl, stdout, kafka);
+  }
+
+  private static JobConfig.Highlights highlights(YamlSection h) {
+    int late = h.integer("max_out_of_order_ms", 0, 0, 60_000);
+    Optional<String> clips = h.optionalString("clips_dir");
+    double buffer = h.number("buffer_seconds", JobConfig.Highlights.DEFAULTS.bufferSeconds(), 1, 600);
+    h.finish();
+    return new JobConfig.Highlights(late, clips, buffer);
   }
 }

@@ -131,6 +131,23 @@ final class YamlSection {
     return out;
   }
 
+  /** Where this section is, for messages of nested parsers: {@code "cameras.yaml: cameras[0]"}. */
+  String context() {
+    return file + ": " + path;
+  }
+
+  /** A raw list (for nested parsers that validate it themselves); empty when absent. */
+  List<?> list(String name) {
+    Object v = raw(name);
+    if (v == null) {
+      return List.of();
+    }
+    if (!(v instanceof List<?> list)) {
+      throw error(name, "expected a list, got " + describe(v));
+    }
+    return list;
+  }
+
   /** A nested mapping; an absent key gives an empty section (so defaults apply). */
   YamlSection section(String name) {
     Object v = raw(name);

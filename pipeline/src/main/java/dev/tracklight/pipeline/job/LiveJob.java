@@ -9,7 +9,10 @@ import dev.tracklight.inference.DetectorOptions;
 import dev.tracklight.inference.InvalidInputException;
 import dev.tracklight.inference.batching.BatchingConfig;
 import dev.tracklight.operators.flink.DetectAsyncFunction;
+import dev.tracklight.inference.ClassNames;
+import dev.tracklight.operators.flink.RuleFunction;
 import dev.tracklight.operators.flink.TrackingFunction;
+import dev.tracklight.operators.highlights.RuleParser;
 import dev.tracklight.operators.stream.CameraFrame;
 import dev.tracklight.operators.stream.FrameDetections;
 import dev.tracklight.pipeline.config.JobConfig;
@@ -25,11 +28,12 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The live job graph: RTSP cameras → batched async inference → per-camera ByteTrack in keyed state →
- * JSON track lines → sinks. Like the replay ({@link ReplayJob}, whose design notes apply), camera →
+ * per-camera highlight rules in keyed state → JSON track lines and alerts → sinks. Like the replay ({@link ReplayJob}, whose design notes apply), camera →
  * inference → tracking → line encoding is one chain per subtask and pixels never leave it; only the
  * track lines are shuffled to the (parallelism 1) sinks.
  *
@@ -49,6 +53,16 @@ public final class LiveJob {
   static final Duration ASYNC_TIMEOUT = Duration.ofSeconds(30);
 
   private LiveJob() {}
+
+  /** Where alerts go when no alert sink is configured: the default JSON-lines file. */
+  public static final String DEFAULT_ALERTS_FILE = "alerts.jsonl";
+
+  /** The configured alert sinks, or the default JSON-lines file when none is. */
+  static JobConfig.Alerts alertSinks(JobConfig.Alerts configured) {
+    boolean none = configured.jsonl().isEmpty() && !configured.stdout() && configured.kafka().isEmpty();
+    return none ? new JobConfig.Alerts(java.util.Optional.of(DEFAULT_ALERTS_FILE), false,
+        java.util.Optional.empty()) : configured;
+  }
 
   /** Adds the live graph for {@code config} to {@code env}; returns the track-line stream. */
   public static DataStream<String> build(StreamExecutionEnvironment env, JobConfig config,
@@ -80,11 +94,19 @@ public final class LiveJob {
             ASYNC_CAPACITY)
         .returns(FrameDetections.typeInfo())
         .name("detect").uid("detect");
-    DataStream<String> lines = DataStreamUtils
+    DataStream<FrameDetections> tracked = DataStreamUtils
         .reinterpretAsKeyedStream(detected, FrameDetections::cameraId, Types.STRING)
         .process(new TrackingFunction(config.tracking(), trackedFps))
         .returns(FrameDetections.typeInfo())
-        .name("track").uid("track")
+        .name("track").uid("track");
+    SingleOutputStreamOperator<FrameDetections> ruled = DataStreamUtils
+        .reinterpretAsKeyedStream(tracked, FrameDetections::cameraId, Types.STRING)
+        .process(new RuleFunction(config.rules(new ClassNames(classNames)), RuleParser.defaults(),
+            classNames, config.highlights().maxOutOfOrderMs(), true))
+        .returns(FrameDetections.typeInfo())
+        .name("rules").uid("rules");
+    AlertSinks.attach(ruled.getSideOutput(RuleFunction.ALERTS), alertSinks(config.sinks().alerts()));
+    DataStream<String> lines = ruled
         .map(new TrackLineFunction(classNames)).returns(Types.STRING)
         .name("track-lines").uid("track-lines");
     config.sinks().jsonl().ifPresent(file -> lines.sinkTo(new JsonLinesFileSink(Path.of(file)))

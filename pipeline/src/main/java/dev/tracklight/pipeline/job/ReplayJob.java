@@ -7,7 +7,11 @@ import dev.tracklight.inference.DetectorOptions;
 import dev.tracklight.inference.batching.BatchingConfig;
 import dev.tracklight.operators.annotation.AnnotationStyle;
 import dev.tracklight.operators.flink.DetectAsyncFunction;
+import dev.tracklight.operators.alerts.Alert;
+import dev.tracklight.operators.flink.RuleFunction;
 import dev.tracklight.operators.flink.TrackingFunction;
+import dev.tracklight.operators.highlights.Rule;
+import dev.tracklight.operators.highlights.RuleParser;
 import dev.tracklight.operators.stream.CameraFrame;
 import dev.tracklight.operators.stream.FrameDetections;
 import dev.tracklight.operators.tracking.ByteTrackConfig;
@@ -22,6 +26,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -29,7 +34,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * ByteTrack in keyed state → annotated outputs. Everything is one chain per subtask:
  *
  * <pre>
- *  VideoFileSource ─fwd→ DetectAsyncFunction (ordered) ─fwd→ TrackingFunction (keyed) ─fwd→ ReplayOutputSink
+ *  VideoFileSource ─fwd→ DetectAsyncFunction (ordered) ─fwd→ TrackingFunction (keyed)
+ *      ─fwd→ RuleFunction (keyed) ─fwd→ ReplayOutputSink
+ *                         └─ alerts (side output, small records) → whatever sinks the caller adds
  * </pre>
  *
  * <p><b>Why chained, and why no keyBy.</b> A 720p frame is 2.7 MB; shuffling it would cost more
@@ -83,14 +90,25 @@ public final class ReplayJob {
         UnaryOperator.identity());
   }
 
-  /**
-   * As above, with {@code tap} applied to the tracked stream before the sink (instrumentation: a
-   * test injects a failure there; it must keep the stream's records and partitioning).
-   */
+  /** As above, with the default rules ({@link RuleParser#defaults()}). */
   public static void build(StreamExecutionEnvironment env, List<Input> inputs, VideoReadOptions read,
       DetectorOptions detector, BatchingConfig batching, ByteTrackConfig tracking,
       AnnotationStyle style, List<String> classNames, Map<String, String> runInfo, Duration asyncTimeout,
       UnaryOperator<DataStream<FrameDetections>> tap) {
+    build(env, inputs, read, detector, batching, tracking, style, classNames, runInfo, asyncTimeout,
+        RuleParser.defaults(), tap);
+  }
+
+  /**
+   * The full graph: {@code rules} (non-empty; {@link RuleParser#defaults()} when none are
+   * configured) run on every video, and {@code tap} is applied to the stream before the sink
+   * (instrumentation: a test injects a failure there; it must keep the stream's records and
+   * partitioning). Returns the alerts of all videos, for the caller to sink (or ignore).
+   */
+  public static DataStream<Alert> build(StreamExecutionEnvironment env, List<Input> inputs, VideoReadOptions read,
+      DetectorOptions detector, BatchingConfig batching, ByteTrackConfig tracking,
+      AnnotationStyle style, List<String> classNames, Map<String, String> runInfo, Duration asyncTimeout,
+      List<Rule> rules, UnaryOperator<DataStream<FrameDetections>> tap) {
     env.setMaxParallelism(MAX_PARALLELISM);
     env.getConfig().enableObjectReuse();
     Map<String, String> paths = new LinkedHashMap<>();
@@ -116,7 +134,13 @@ public final class ReplayJob {
         .process(new TrackingFunction(tracking, fps))
         .returns(FrameDetections.typeInfo())
         .name("track").uid("track");
-    tap.apply(tracked).sinkTo(new ReplayOutputSink(videos, classNames, style, runInfo))
+    SingleOutputStreamOperator<FrameDetections> ruled = DataStreamUtils
+        .reinterpretAsKeyedStream(tracked, FrameDetections::cameraId, Types.STRING)
+        .process(new RuleFunction(Map.of(), rules, classNames, 0, false))
+        .returns(FrameDetections.typeInfo())
+        .name("rules").uid("rules");
+    tap.apply(ruled).sinkTo(new ReplayOutputSink(videos, classNames, style, runInfo))
         .name(SINK_NAME).uid(SINK_NAME);
+    return ruled.getSideOutput(RuleFunction.ALERTS);
   }
 }
