@@ -93,6 +93,7 @@ class ReplayRestoreTest {
 
   @Test
   void restoredRunEqualsUninterruptedRun() throws Exception {
+    FAILURES.set(0); // shared with other tests that inject a failure
     run(tmp.resolve("clean"), false);
     run(tmp.resolve("restored"), true);
     assertEquals(1, FAILURES.get(), "exactly one injected failure");
