@@ -38,8 +38,11 @@ class JobConfigLoaderTest {
   void readsEverySection() {
     JobConfig c = JobConfigLoader.parse("cameras.yaml", FULL);
     assertEquals(2, c.cameras().size());
-    assertEquals(new JobConfig.Camera("lobby", "rtsp://viewer:s3cret@127.0.0.1:8554/cam1", Optional.of(5.0)),
-        c.cameras().get(0));
+    JobConfig.Camera lobby = c.cameras().get(0);
+    assertEquals("lobby", lobby.id());
+    assertEquals("rtsp://viewer:s3cret@127.0.0.1:8554/cam1", lobby.url());
+    assertEquals(Optional.of(5.0), lobby.sampleFps());
+    assertEquals(List.of(), lobby.rules().items(), "no rules: the defaults apply");
     assertEquals(Optional.empty(), c.cameras().get(1).sampleFps());
     assertEquals("yolox-nano", c.detector().model());
     assertEquals(EngineKind.ONNXRUNTIME, c.detector().engine());
