@@ -54,7 +54,7 @@ class AlertJsonTest {
             List.of(List.of(0.5, 0.0), List.of(1.0, 0.0), List.of(1.0, 1.0), List.of(0.5, 1.0))),
         Map.of("type", "line", "name", "door", "points", List.of(List.of(0.5, 0.0), List.of(0.5, 1.0))),
         Map.of("type", "appearance", "name", "someone", "classes", List.of("person")),
-        Map.of("type", "activity", "name", "activity", "min_score", 0.01)));
+        Map.of("type", "activity", "name", "activity", "min_score", 0.01, "window_seconds", 2.0)));
     Map<String, Rule> byName = new HashMap<>();
     rules.forEach(r -> byName.put(r.name(), r));
     RuleEngine engine = new RuleEngine(rules);
