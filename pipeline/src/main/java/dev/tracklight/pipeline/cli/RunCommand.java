@@ -49,13 +49,26 @@ final class RunCommand implements Callable<Integer> {
       classNames = probe.classNames().names();
       model = probe.info();
     }
+    // Rules name the model's classes: validate every camera's now, before anything connects.
+    job.rules(new dev.tracklight.inference.ClassNames(classNames));
     DetectorOptions pinned = job.detector().pinnedTo(model);
     StreamExecutionEnvironment env = JobEnvironments.create(Optional.ofNullable(jobManager), parallelism,
         job.checkpointing().interval(), job.checkpointing().directory());
     LiveJob.build(env, job, pinned, classNames);
     spec.commandLine().getErr().println("tracklight: live job over " + job.cameras().size()
-        + " camera(s) with " + model.name() + " on " + model.device() + "; Ctrl-C stops it");
+        + " camera(s) with " + model.name() + " on " + model.device() + "; alerts to "
+        + describe(LiveJob.alertSinks(job.sinks())) + "; Ctrl-C stops it");
     env.execute("tracklight live: " + config.getFileName());
     return 0;
+  }
+
+  private static String describe(JobConfig.Alerts alerts) {
+    List<String> where = new java.util.ArrayList<>();
+    alerts.jsonl().ifPresent(where::add);
+    if (alerts.stdout()) {
+      where.add("stdout");
+    }
+    alerts.kafka().ifPresent(k -> where.add("kafka topic " + k.topic()));
+    return String.join(", ", where);
   }
 }

@@ -57,11 +57,18 @@ public final class LiveJob {
   /** Where alerts go when no alert sink is configured: the default JSON-lines file. */
   public static final String DEFAULT_ALERTS_FILE = "alerts.jsonl";
 
-  /** The configured alert sinks, or the default JSON-lines file when none is. */
-  static JobConfig.Alerts alertSinks(JobConfig.Alerts configured) {
-    boolean none = configured.jsonl().isEmpty() && !configured.stdout() && configured.kafka().isEmpty();
-    return none ? new JobConfig.Alerts(java.util.Optional.of(DEFAULT_ALERTS_FILE), false,
-        java.util.Optional.empty()) : configured;
+  /**
+   * The configured alert sinks, or else the default JSON-lines file: next to the track lines when
+   * they go to a file, otherwise in the working directory.
+   */
+  public static JobConfig.Alerts alertSinks(JobConfig.Sinks sinks) {
+    JobConfig.Alerts configured = sinks.alerts();
+    if (configured.jsonl().isPresent() || configured.stdout() || configured.kafka().isPresent()) {
+      return configured;
+    }
+    Path file = sinks.jsonl().map(t -> Path.of(t).toAbsolutePath().resolveSibling(DEFAULT_ALERTS_FILE))
+        .orElse(Path.of(DEFAULT_ALERTS_FILE));
+    return new JobConfig.Alerts(java.util.Optional.of(file.toString()), false, java.util.Optional.empty());
   }
 
   /** Adds the live graph for {@code config} to {@code env}; returns the track-line stream. */
@@ -105,7 +112,7 @@ public final class LiveJob {
             classNames, config.highlights().maxOutOfOrderMs(), true))
         .returns(FrameDetections.typeInfo())
         .name("rules").uid("rules");
-    AlertSinks.attach(ruled.getSideOutput(RuleFunction.ALERTS), alertSinks(config.sinks().alerts()));
+    AlertSinks.attach(ruled.getSideOutput(RuleFunction.ALERTS), alertSinks(config.sinks()));
     DataStream<String> lines = ruled
         .map(new TrackLineFunction(classNames)).returns(Types.STRING)
         .name("track-lines").uid("track-lines");

@@ -1,5 +1,6 @@
 package dev.tracklight.pipeline.job;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -55,7 +56,10 @@ class LiveJobRtspTest {
         RtspTestServer b = RtspTestServer.builder().mount("cam", video).start()) {
       Path yaml = Files.writeString(tmp.resolve("cameras.yaml"), """
           cameras:
-            - {id: pool-a, url: '%s', fps: 5}
+            - id: pool-a
+              url: '%s'
+              fps: 5
+              rules: [{type: appearance, name: dog-arrives, classes: [dog]}]
             - {id: pool-b, url: '%s', fps: 5}
           model: {max_batch: 4}
           batching: {max_batch: 4, max_delay_ms: 5}
@@ -72,7 +76,18 @@ class LiveJobRtspTest {
       LiveJob.build(env, config, detector, ClassNames.COCO.names());
       JobClient job = env.executeAsync("live-rtsp-test");
       try {
+        long started = System.currentTimeMillis();
         await("both cameras tracked", tracks, l -> count(l, "pool-a") >= 5 && count(l, "pool-b") >= 5);
+        // No alert sink configured: alerts go to alerts.jsonl next to the track lines.
+        Path alerts = tmp.resolve("alerts.jsonl");
+        await("the dog's appearance alert", alerts, l -> l.stream().anyMatch(x -> x.get("type").asText().equals("appearance")));
+        JsonNode appearance = read(alerts).stream().filter(x -> x.get("type").asText().equals("appearance"))
+            .findFirst().orElseThrow();
+        assertEquals("pool-a", appearance.get("camera").asText(), "only pool-a has the rule");
+        assertEquals(List.of("dog"), List.of(appearance.get("classes").get(0).asText()));
+        long eventTime = appearance.get("event_time_ms").asLong();
+        assertTrue(eventTime >= started - 5_000 && eventTime <= System.currentTimeMillis(),
+            "live event time is capture time (epoch ms): " + appearance);
         a.stop();
         long bBefore = count(read(tracks), "pool-b");
         await("pool-b continues while pool-a is down", tracks, l -> count(l, "pool-b") >= bBefore + 10);
