@@ -50,6 +50,9 @@ public final class ClipEncoder {
    */
   public static Result write(ClipRequest request) throws InterruptedException {
     long started = System.nanoTime();
+    if (Thread.currentThread().isInterrupted()) {
+      throw new InterruptedException("clip " + request.clip() + " abandoned before it started");
+    }
     writeThumbnail(request.thumbnailFrame().jpeg(), request.thumbnail());
     List<BufferedFrame> frames = request.frames();
     long[] times = new long[frames.size()];

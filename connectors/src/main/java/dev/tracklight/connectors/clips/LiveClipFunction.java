@@ -110,15 +110,29 @@ public final class LiveClipFunction extends ProcessFunction<FrameDetections, Fra
     evictedForBytes = new AtomicLong();
     skippedNoFrames = new AtomicLong();
     cut = new AtomicLong();
-    MetricGroup metrics = getRuntimeContext().getMetricGroup();
+    MetricGroup group = getRuntimeContext().getMetricGroup();
+    gauges().forEach(group::gauge);
+  }
+
+  /** The exported metrics (class note), by name. */
+  private Map<String, Gauge<Number>> gauges() {
     LiveClipWriter w = writer;
-    metrics.gauge("clipsWritten", (Gauge<Long>) w::written);
-    metrics.gauge("clipsSkipped", (Gauge<Long>) () -> w.skipped() + skippedNoFrames.get());
-    metrics.gauge("clipsFailed", (Gauge<Long>) w::failed);
-    metrics.gauge("clipsCut", (Gauge<Long>) cut::get);
-    metrics.gauge("clipQueueDepth", (Gauge<Integer>) w::pending);
-    metrics.gauge("bufferBytes", (Gauge<Long>) bufferBytes::get);
-    metrics.gauge("bufferFramesEvictedForBytes", (Gauge<Long>) evictedForBytes::get);
+    Map<String, Gauge<Number>> g = new java.util.LinkedHashMap<>();
+    g.put("clipsWritten", w::written);
+    g.put("clipsSkipped", () -> w.skipped() + skippedNoFrames.get());
+    g.put("clipsFailed", w::failed);
+    g.put("clipsCut", cut::get);
+    g.put("clipQueueDepth", w::pending);
+    g.put("bufferBytes", bufferBytes::get);
+    g.put("bufferFramesEvictedForBytes", evictedForBytes::get);
+    return g;
+  }
+
+  /** The metrics' current values (tests read what the gauges export). */
+  Map<String, Long> metricValues() {
+    Map<String, Long> values = new java.util.LinkedHashMap<>();
+    gauges().forEach((name, gauge) -> values.put(name, gauge.getValue().longValue()));
+    return values;
   }
 
   @Override
@@ -167,8 +181,9 @@ public final class LiveClipFunction extends ProcessFunction<FrameDetections, Fra
     String thumbnailUri = null;
     if (frames.isEmpty()) {
       skippedNoFrames.incrementAndGet();
-      LOG.warn("highlight {} [{}, {}] ms: no buffered frame in its span (buffer holds {}..{}); no clip",
-          h.id(), start, end, ring.oldestMs(), ring.newestMs());
+      LOG.warn("highlight {} [{}, {}] ms: no buffered frame in its span (buffer: {}); no clip",
+          h.id(), start, end, ring.size() == 0 ? "empty" : ring.oldestMs().getAsLong() + ".."
+              + ring.newestMs().getAsLong() + " ms");
     } else {
       long missingBefore = frames.get(0).timestampMs() > start && ring.oldestMs().getAsLong() > start
           ? ring.oldestMs().getAsLong() - start : 0;
