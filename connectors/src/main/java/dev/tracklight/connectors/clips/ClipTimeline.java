@@ -9,29 +9,39 @@ import java.util.Arrays;
  * <p><b>The choice.</b> Live frames are sampled ({@code fps: 5}) and arrive with jitter, and a
  * reconnect or a skipped frame leaves gaps, while the MP4 writer writes a constant rate. The clip is
  * written at the camera's actual spacing: the mean gap between consecutive frames, leaving out gaps
- * over twice the median (reconnects, skipped frames), rounded to a whole millisecond (so 5 fps gives
- * exactly 5/1 and 25 fps 25/1, also under capture jitter, whose gaps average out), clamped to [{@value #MIN_PERIOD_MS}, {@value #MAX_PERIOD_MS}] ms (60 fps .. 1
- * fps: slower streams are shown at 1 fps with repeated frames). Output slot {@code k} sits at
+ * over twice the median (reconnects, skipped frames), so capture jitter averages out. The rate is
+ * snapped to a standard one (whole fps within {@value #SNAP_TOLERANCE} relative difference, the NTSC
+ * n/1001 rates within {@value #NTSC_TOLERANCE}), so 5 fps gives exactly 5/1 and a 29.97 fps camera
+ * 30000/1001 (millisecond timestamps alone would say 30.3 fps and drift a frame every 3 s); other
+ * rates are kept to 1/1000 fps. It is clamped to [1, 60] fps (slower streams are shown at 1 fps
+ * with repeated frames; faster ones thinned). Output slot {@code k} sits at
  * {@code first + k * period} and shows the newest frame captured before the slot's half-way point
- * ({@code t <= first + k * period + period / 2}): jitter under half a period leaves every frame in
- * its own slot, a gap repeats the last frame before it (the video freezes for as long as the camera
- * did, never showing a later frame early), and of two frames jittered into one slot the later is
- * kept. So the clip's duration is its span of event time, within one frame, and playback speed is
- * real time. The alternative, one video frame per buffered frame at a nominal
- * rate, would play a gap of seconds in one frame and drift from the alert's times.
+ * ({@code t <= first + (k + 1/2) * period}): jitter under half a period leaves every frame in its own
+ * slot, a gap repeats the last frame before it (the video freezes for as long as the camera did,
+ * never showing a later frame early), and of two frames jittered into one slot the later is kept.
+ * So the clip's duration is its span of event time, within one frame, and playback speed is real
+ * time. The alternative, one video frame per buffered frame at a nominal rate, would play a gap of
+ * seconds in one frame and drift from the alert's times.
  */
 public final class ClipTimeline {
 
-  /** 60 fps: faster sources are thinned, since annotations do not need more. */
-  public static final long MIN_PERIOD_MS = 17;
-  /** 1 fps: players and seeking behave badly with longer frame durations. */
-  public static final long MAX_PERIOD_MS = 1000;
+  /** Fastest output rate: faster sources are thinned, since annotations do not need more. */
+  public static final int MAX_FPS = 60;
+  /** Slowest output rate: players and seeking behave badly with longer frame durations. */
+  public static final int MIN_FPS = 1;
+  /** 0.5%: well under a frame per 10 s clip, well over jitter averaged over a clip. */
+  static final double SNAP_TOLERANCE = 0.005;
+  /**
+   * 0.05%: an n/1001 rate is chosen only when the spacing matches it this closely (millisecond
+   * timestamps over a clip do), so a jittered 5 fps camera is not taken for 5000/1001.
+   */
+  static final double NTSC_TOLERANCE = 0.0005;
 
-  private final long periodMs;
+  private final FrameRate frameRate;
   private final int[] sourceOfSlot;
 
-  private ClipTimeline(long periodMs, int[] sourceOfSlot) {
-    this.periodMs = periodMs;
+  private ClipTimeline(FrameRate frameRate, int[] sourceOfSlot) {
+    this.frameRate = frameRate;
     this.sourceOfSlot = sourceOfSlot;
   }
 
@@ -52,29 +62,26 @@ public final class ClipTimeline {
             + " then " + timestampsMs[i] + " ms");
       }
     }
-    long period = Math.max(MIN_PERIOD_MS, Math.min(MAX_PERIOD_MS, typicalGap(timestampsMs)));
+    FrameRate rate = rateOf(timestampsMs);
+    double period = 1000.0 / rate.fps();
     long first = timestampsMs[0];
-    int slots = Math.toIntExact(Math.round((timestampsMs[n - 1] - first) / (double) period) + 1);
+    int slots = Math.toIntExact(Math.round((timestampsMs[n - 1] - first) / period) + 1);
     int[] source = new int[slots];
     int j = 0;
     for (int k = 0; k < slots; k++) {
-      long at = first + k * period;
+      double halfway = first + (k + 0.5) * period;
       // Slot times increase, so the frame shown never goes back.
-      while (j + 1 < n && timestampsMs[j + 1] <= at + period / 2) {
+      while (j + 1 < n && timestampsMs[j + 1] <= halfway) {
         j++;
       }
       source[k] = j;
     }
-    return new ClipTimeline(period, source);
+    return new ClipTimeline(rate, source);
   }
 
-  /** The output rate: one frame per {@link #periodMs()}. */
+  /** The output rate. */
   public FrameRate frameRate() {
-    return new FrameRate(1000, periodMs);
-  }
-
-  public long periodMs() {
-    return periodMs;
+    return frameRate;
   }
 
   /** Frames of the output video. */
@@ -103,11 +110,25 @@ public final class ClipTimeline {
     return frames - (int) Arrays.stream(sourceOfSlot).distinct().count();
   }
 
-  /**
-   * Mean positive gap without the outliers (over twice the median), in whole ms;
-   * {@link #MAX_PERIOD_MS} when there is no positive gap (one frame).
-   */
-  private static long typicalGap(long[] t) {
+  /** The snapped, clamped rate of the frames' typical spacing (class note). */
+  private static FrameRate rateOf(long[] t) {
+    double gap = typicalGapMs(t);
+    double fps = gap > 0 ? 1000 / gap : MIN_FPS;
+    fps = Math.max(MIN_FPS, Math.min(MAX_FPS, fps));
+    long whole = Math.round(fps);
+    long ntsc = Math.round(fps * 1.001);
+    double ntscError = Math.abs(fps - ntsc / 1.001);
+    if (ntscError <= NTSC_TOLERANCE * fps && ntscError < Math.abs(fps - whole)) {
+      return new FrameRate(ntsc * 1000, 1001);
+    }
+    if (Math.abs(fps - whole) <= SNAP_TOLERANCE * fps) {
+      return FrameRate.of(whole);
+    }
+    return new FrameRate(Math.round(fps * 1000), 1000);
+  }
+
+  /** Mean positive gap without the outliers (over twice the median); 0 when there is none. */
+  private static double typicalGapMs(long[] t) {
     long[] gaps = new long[t.length - 1];
     int m = 0;
     for (int i = 1; i < t.length; i++) {
@@ -116,7 +137,7 @@ public final class ClipTimeline {
       }
     }
     if (m == 0) {
-      return MAX_PERIOD_MS;
+      return 0;
     }
     long[] sorted = Arrays.copyOf(gaps, m);
     Arrays.sort(sorted);
@@ -129,6 +150,6 @@ public final class ClipTimeline {
         count++;
       }
     }
-    return Math.max(1, Math.round((double) sum / count));
+    return (double) sum / count;
   }
 }

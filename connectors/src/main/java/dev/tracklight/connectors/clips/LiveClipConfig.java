@@ -8,14 +8,15 @@ import java.io.Serializable;
  * error messages name those keys). Validated on construction.
  *
  * <p><b>Memory.</b> Each camera keeps the last {@code bufferSeconds} of annotated frames as JPEG,
- * at most {@code bufferBytesPerCamera}. A 1280x720 frame of the busy hall video
- * ({@code people_walking_overhead_720p.mp4}, 20-30 annotated persons) is 80-95 KB at quality 80,
- * about 1/30 of its 2.7 MB of pixels. So 4 cameras x 5 fps x 30 s = 600 frames take about
- * 600 x 90 KB = 54 MB (raw pixels would take 1.6 GB); a 25 fps camera needs about 68 MB for 30 s,
- * so the default byte bound (64 MiB per camera) keeps 28 s of it and bounds the whole buffer at
- * 64 MiB x cameras whatever the frame rate or content. Frames of clips waiting in the writer's queue
- * are shared with the buffer, not copied; they outlive their eviction until written, so the worst
- * case adds {@code queueCapacity + writerThreads} clips of at most one buffer each.
+ * at most {@code bufferBytesPerCamera}. Measured with {@code tracklight bench clips} on the busy hall
+ * video ({@code people_walking_overhead_720p.mp4}, 1280x720) at quality 80: 138 KB per frame with
+ * 20 labelled boxes and trails drawn (78 KB unannotated), 1/20 of its 2.7 MB of pixels. So
+ * 4 cameras x 5 fps x 30 s = 600 frames take 600 x 138 KB = 83 MB (raw pixels would take 1.6 GB);
+ * one 25 fps camera needs 104 MB for 30 s, so the default byte bound (64 MiB per camera) keeps
+ * about 19 s of it, and bounds the whole buffer at 64 MiB x cameras whatever the frame rate or
+ * content. Frames of clips waiting in the writer's queue are shared with the buffer, not copied;
+ * they outlive their eviction until written, so the worst case adds
+ * {@code queueCapacity + writerThreads} clips of at most one camera's buffer each.
  *
  * @param bufferSeconds how much recent video each camera keeps, 1..{@value #MAX_BUFFER_SECONDS} s;
  *     a highlight's part older than this is cut from its clip
@@ -50,12 +51,13 @@ public record LiveClipConfig(double bufferSeconds, long bufferBytesPerCamera, in
 
   /** 30 s back: a highlight's pre-roll plus the typical length of a moment worth a clip. */
   public static final double DEFAULT_BUFFER_SECONDS = 30;
-  /** See the class note: 28 s of a busy 25 fps 720p camera, 2 min of a 5 fps one. */
+  /** See the class note: 19 s of a busy 25 fps 720p camera, 90 s of a 5 fps one. */
   public static final long DEFAULT_BUFFER_BYTES = 64L << 20;
   /**
-   * One thread: a 10 s 720p clip at 5 fps takes about 1-2 s of one core, small against the
-   * detector's share of the machine; four queued clips absorb a burst of highlights closing
-   * together (e.g. one event seen by several rules).
+   * One thread: a 10 s 720p clip takes 2.5 s at 5 fps and 5-11 s at 25 fps on the shared 2-core
+   * test machine ({@code tracklight bench clips}), small against the detector's share of the
+   * machine; four queued clips absorb a burst of highlights closing together (e.g. one event seen
+   * by several rules).
    */
   public static final int DEFAULT_WRITER_THREADS = 1;
   public static final int DEFAULT_QUEUE = 4;

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * {@link #ALERTS} side output, with {@code file://} URIs of the media ({@link ClipLayout}). Frames
  * pass on unchanged (main output), so the function can sit anywhere after the rules.
  *
- * <p><b>Pixels.</b> The frame is copied into a per-camera scratch image (0.09 ms at 720p) and the
+ * <p><b>Pixels.</b> The frame is copied into a per-camera scratch image (0.1-0.3 ms at 720p) and the
  * copy is annotated, so the frame's own pixels stay clean for anything after this function. The
  * annotators keep per-track trails per camera, so each camera's frames must arrive in order (the
  * keyed, ordered chain guarantees it).
@@ -52,6 +52,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>State and restore.</b> The buffer is memory only, not checkpointed: after a restore, clips
  * of highlights that started before it are cut. Each subtask owns one writer pool for its cameras;
  * {@link #close()} drains it (bounded by {@code drainTimeoutMs}) or, on cancellation, abandons it.
+ *
+ * <p><b>Cost on the task thread</b> ({@code tracklight bench clips}, 1280x720, 20 labelled boxes
+ * with trails, a loaded 2-core machine): copy 0.25 ms + annotate 0.8 ms + JPEG 7.3 ms + ring
+ * 0.02 ms = 9.3 ms per frame (p50; p99 18 ms), i.e. 47 ms of a core per second for a 5 fps camera.
  *
  * <p><b>Metrics</b> (per subtask, gauges since the counters move on writer threads):
  * {@code clipsWritten}, {@code clipsSkipped}, {@code clipsFailed}, {@code clipsCut},

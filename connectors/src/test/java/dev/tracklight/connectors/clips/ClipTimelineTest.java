@@ -66,10 +66,26 @@ class ClipTimelineTest {
     assertEquals(new FrameRate(1, 1), slow.frameRate());
     assertEquals(7, slow.slots());
     assertEquals(3, slow.repeated());
-    ClipTimeline fast = ClipTimeline.plan(every(5, 201)); // 200 fps: thinned to 1000/17
-    assertEquals(ClipTimeline.MIN_PERIOD_MS, fast.periodMs());
-    assertEquals(60, fast.slots(), 1);
+    ClipTimeline fast = ClipTimeline.plan(every(5, 201)); // 200 fps: thinned to 60
+    assertEquals(new FrameRate(60, 1), fast.frameRate());
+    assertEquals(61, fast.slots());
     assertEquals(201 - fast.slots(), fast.dropped(201));
+  }
+
+  @Test
+  void ntscRatesFromMillisecondTimestampsAreRecognised() {
+    long[] t = new long[300];
+    for (int i = 0; i < t.length; i++) {
+      t[i] = 1_700_000_000_000L + Math.round(i * 1001 / 30.0); // 29.97 fps, 33/34 ms apart
+    }
+    ClipTimeline plan = ClipTimeline.plan(t);
+    assertEquals(new FrameRate(30000, 1001), plan.frameRate());
+    assertEquals(300, plan.slots());
+    assertEquals(0, plan.repeated());
+    long[] odd = every(7, 100); // 142.857 fps: clamped; 1000/7 ms would not be standard anyway
+    assertEquals(new FrameRate(60, 1), ClipTimeline.plan(odd).frameRate());
+    long[] twelveAndAHalf = every(80, 100);
+    assertEquals(new FrameRate(25, 2), ClipTimeline.plan(twelveAndAHalf).frameRate());
   }
 
   @Test

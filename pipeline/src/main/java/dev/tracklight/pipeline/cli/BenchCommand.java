@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", description = "Run benchmarks and write JSON results.",
     mixinStandardHelpOptions = true,
     subcommands = {BenchCommand.Jmh.class, BenchCommand.DetectorThroughput.class, BenchCommand.Live.class,
-        BenchCommand.Batching.class, BenchCommand.Replay.class})
+        BenchCommand.Batching.class, BenchCommand.Replay.class, BenchCommand.Clips.class})
 final class BenchCommand implements Runnable {
 
   @picocli.CommandLine.Spec
@@ -224,6 +224,54 @@ final class BenchCommand implements Runnable {
         return 0;
       } finally {
         Files.deleteIfExists(work); // each run's folder is deleted after it; this one is empty now
+      }
+    }
+  }
+
+  /** Live clips: per-frame annotate + JPEG-buffer cost, and clip write time. */
+  @Command(name = "clips", mixinStandardHelpOptions = true,
+      description = "Live clips on a 720p video: per-frame cost of copy + annotate + JPEG + ring"
+          + " (p50/mean/p99, OpenCV JPEG alongside), and the time to write a 10 s clip at the video's"
+          + " rate and at 5 fps; JSON to --out.")
+  static final class Clips implements Callable<Integer> {
+
+    @Option(names = "--video", paramLabel = "FILE",
+        description = "Video of at least 12 s (default: $TRACKLIGHT_ASSETS/videos/people_walking_overhead_720p.mp4).")
+    Path video;
+
+    @Option(names = "--rounds", defaultValue = "3", paramLabel = "N",
+        description = "Clip writes per variant; the median is reported (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--out", defaultValue = "bench-clips.json", paramLabel = "FILE",
+        description = "JSON result file (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() throws java.io.IOException {
+      if (rounds < 1) {
+        throw new InvalidInputException("--rounds must be at least 1, got " + rounds);
+      }
+      Path input = video;
+      if (input == null) {
+        String assets = System.getenv(ModelRegistry.ASSETS_ENV);
+        if (assets == null || assets.isBlank()) {
+          throw new InvalidInputException("TRACKLIGHT_ASSETS is not set; expected the shared data folder"
+              + " (for videos/people_walking_overhead_720p.mp4) or --video FILE");
+        }
+        input = Path.of(assets, "videos", "people_walking_overhead_720p.mp4");
+      }
+      Path work = Files.createTempDirectory("tracklight-bench-clips");
+      try {
+        Map<String, Object> result = dev.tracklight.pipeline.bench.LiveClipBench.run(input, rounds, work);
+        writeJson(out, result);
+        System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+        System.out.println("results: " + out.toAbsolutePath());
+        return 0;
+      } finally {
+        try (var left = Files.walk(work)) {
+          left.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
       }
     }
   }
