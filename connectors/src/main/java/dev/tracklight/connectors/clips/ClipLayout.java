@@ -21,7 +21,7 @@ public record ClipLayout(String root) implements Serializable {
 
   public ClipLayout {
     if (root == null || root.isBlank()) {
-      throw new InvalidInputException("clips.dir: expected a directory path, got nothing");
+      throw new InvalidInputException("highlights.clips_dir: expected a directory path, got nothing");
     }
     root = Path.of(root).toAbsolutePath().normalize().toString();
   }

@@ -4,8 +4,8 @@ import dev.tracklight.inference.InvalidInputException;
 import java.io.Serializable;
 
 /**
- * How live cameras' highlight clips are buffered and written ({@code clips:} in cameras.yaml; the
- * error messages name those keys). Validated on construction.
+ * How live cameras' highlight clips are buffered and written (proposed keys of {@code highlights:} in
+ * cameras.yaml, next to {@code buffer_seconds} and {@code clips_dir}; the error messages name them). Validated on construction.
  *
  * <p><b>Memory.</b> Each camera keeps the last {@code bufferSeconds} of annotated frames as JPEG,
  * at most {@code bufferBytesPerCamera}. Measured with {@code tracklight bench clips} on the busy hall
@@ -66,27 +66,27 @@ public record LiveClipConfig(double bufferSeconds, long bufferBytesPerCamera, in
 
   public LiveClipConfig {
     if (!(bufferSeconds >= 1 && bufferSeconds <= MAX_BUFFER_SECONDS)) {
-      throw new InvalidInputException("clips.buffer_seconds: expected a number in [1, "
+      throw new InvalidInputException("highlights.buffer_seconds: expected a number in [1, "
           + (int) MAX_BUFFER_SECONDS + "], got " + bufferSeconds);
     }
     if (bufferBytesPerCamera < MIN_BUFFER_BYTES || bufferBytesPerCamera > MAX_BUFFER_BYTES) {
-      throw new InvalidInputException("clips.buffer_bytes_per_camera: expected " + MIN_BUFFER_BYTES
+      throw new InvalidInputException("highlights.buffer_bytes_per_camera: expected " + MIN_BUFFER_BYTES
           + " (1 MiB) .. " + MAX_BUFFER_BYTES + " (4 GiB), got " + bufferBytesPerCamera);
     }
     if (jpegQuality < 1 || jpegQuality > 100) {
-      throw new InvalidInputException("clips.jpeg_quality: expected an integer in [1, 100], got "
+      throw new InvalidInputException("highlights.jpeg_quality: expected an integer in [1, 100], got "
           + jpegQuality);
     }
     if (writerThreads < 1 || writerThreads > MAX_WRITER_THREADS) {
-      throw new InvalidInputException("clips.writer_threads: expected an integer in [1, "
+      throw new InvalidInputException("highlights.clip_writer_threads: expected an integer in [1, "
           + MAX_WRITER_THREADS + "], got " + writerThreads);
     }
     if (queueCapacity < 1 || queueCapacity > MAX_QUEUE) {
-      throw new InvalidInputException("clips.queue_capacity: expected an integer in [1, " + MAX_QUEUE
+      throw new InvalidInputException("highlights.clip_queue_capacity: expected an integer in [1, " + MAX_QUEUE
           + "], got " + queueCapacity);
     }
     if (drainTimeoutMs < 0 || drainTimeoutMs > MAX_DRAIN_MS) {
-      throw new InvalidInputException("clips.drain_timeout_ms: expected 0.." + MAX_DRAIN_MS
+      throw new InvalidInputException("highlights.clip_drain_timeout_ms: expected 0.." + MAX_DRAIN_MS
           + ", got " + drainTimeoutMs);
     }
   }

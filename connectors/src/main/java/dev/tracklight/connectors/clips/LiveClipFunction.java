@@ -68,9 +68,8 @@ public final class LiveClipFunction extends ProcessFunction<FrameDetections, Fra
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(LiveClipFunction.class);
 
-  /** Side output of the highlight alerts. */
-  public static final OutputTag<Alert> ALERTS =
-      new OutputTag<>("highlight-alerts", AlertSerializer.typeInfo());
+  /** Side output of the highlight alerts (same type information as the rule alerts: union them). */
+  public static final OutputTag<Alert> ALERTS = new OutputTag<>("highlight-alerts", Alert.typeInfo());
 
   private final ClipLayout layout;
   private final LiveClipConfig config;

@@ -29,7 +29,7 @@ class ClipLayoutTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> layout.clip("cam", ""));
     assertEquals("highlight id '' cannot name a file: expected 1-200 of A-Z a-z 0-9 _ - . not"
         + " starting with '.'", e.getMessage());
-    assertEquals("clips.dir: expected a directory path, got nothing",
+    assertEquals("highlights.clips_dir: expected a directory path, got nothing",
         assertThrows(InvalidInputException.class, () -> new ClipLayout(" ")).getMessage());
   }
 }

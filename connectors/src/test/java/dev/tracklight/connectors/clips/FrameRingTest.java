@@ -90,10 +90,10 @@ class FrameRingTest {
   void configBoundsAreValidatedWithTheirKeys() {
     InvalidInputException seconds = assertThrows(InvalidInputException.class,
         () -> LiveClipConfig.defaults().withBuffer(0, 64L << 20));
-    assertEquals("clips.buffer_seconds: expected a number in [1, 600], got 0.0", seconds.getMessage());
+    assertEquals("highlights.buffer_seconds: expected a number in [1, 600], got 0.0", seconds.getMessage());
     InvalidInputException bytes = assertThrows(InvalidInputException.class,
         () -> LiveClipConfig.defaults().withBuffer(30, 1000));
-    assertTrue(bytes.getMessage().startsWith("clips.buffer_bytes_per_camera: expected 1048576"), bytes.getMessage());
+    assertTrue(bytes.getMessage().startsWith("highlights.buffer_bytes_per_camera: expected 1048576"), bytes.getMessage());
     assertThrows(InvalidInputException.class, () -> LiveClipConfig.defaults().withBuffer(Double.NaN, 64L << 20));
     assertThrows(InvalidInputException.class, () -> LiveClipConfig.defaults().withWriter(0, 4, 0));
     assertThrows(InvalidInputException.class, () -> LiveClipConfig.defaults().withWriter(1, 0, 0));
