@@ -1,5 +1,9 @@
 package dev.tracklight.pipeline.job;
 
+import dev.tracklight.connectors.clips.ClipLayout;
+import dev.tracklight.connectors.clips.HighlightSeverity;
+import dev.tracklight.connectors.clips.LiveClipConfig;
+import dev.tracklight.connectors.clips.LiveClipFunction;
 import dev.tracklight.connectors.live.CameraUrl;
 import dev.tracklight.connectors.sink.JsonLinesFileSink;
 import dev.tracklight.connectors.sink.TrackLineFunction;
@@ -12,11 +16,16 @@ import dev.tracklight.operators.flink.DetectAsyncFunction;
 import dev.tracklight.inference.ClassNames;
 import dev.tracklight.operators.flink.RuleFunction;
 import dev.tracklight.operators.flink.TrackingFunction;
+import dev.tracklight.operators.alerts.Alert;
+import dev.tracklight.operators.annotation.AnnotationStyle;
+import dev.tracklight.operators.highlights.Highlight;
+import dev.tracklight.operators.highlights.Rule;
 import dev.tracklight.operators.highlights.RuleParser;
 import dev.tracklight.operators.stream.CameraFrame;
 import dev.tracklight.operators.stream.FrameDetections;
 import dev.tracklight.pipeline.config.JobConfig;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,6 +39,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
 
 /**
  * The live job graph: RTSP cameras → batched async inference → per-camera ByteTrack in keyed state →
@@ -53,6 +64,25 @@ public final class LiveJob {
   static final Duration ASYNC_TIMEOUT = Duration.ofSeconds(30);
 
   private LiveJob() {}
+
+  /** Emits the alert of each closed highlight (no media: clips are off) and passes frames on. */
+  static final class HighlightAlerts extends ProcessFunction<FrameDetections, FrameDetections> {
+    private static final long serialVersionUID = 1L;
+    private final HighlightSeverity severity;
+
+    HighlightAlerts(HighlightSeverity severity) {
+      this.severity = severity;
+    }
+
+    @Override
+    public void processElement(FrameDetections frame, Context ctx, Collector<FrameDetections> out) {
+      for (Highlight highlight : frame.rules().highlights()) {
+        ctx.output(LiveClipFunction.ALERTS, Alert.of(highlight, severity.of(highlight),
+            System.currentTimeMillis(), null, null));
+      }
+      out.collect(frame);
+    }
+  }
 
   /** Where alerts go when no alert sink is configured: the default JSON-lines file. */
   public static final String DEFAULT_ALERTS_FILE = "alerts.jsonl";
@@ -106,14 +136,27 @@ public final class LiveJob {
         .process(new TrackingFunction(config.tracking(), trackedFps))
         .returns(FrameDetections.typeInfo())
         .name("track").uid("track");
+    Map<String, List<Rule>> rules = config.rules(new ClassNames(classNames));
     SingleOutputStreamOperator<FrameDetections> ruled = DataStreamUtils
         .reinterpretAsKeyedStream(tracked, FrameDetections::cameraId, Types.STRING)
-        .process(new RuleFunction(config.rules(new ClassNames(classNames)), RuleParser.defaults(),
+        .process(new RuleFunction(rules, RuleParser.defaults(),
             classNames, config.highlights().maxOutOfOrderMs(), true))
         .returns(FrameDetections.typeInfo())
         .name("rules").uid("rules");
-    AlertSinks.attach(ruled.getSideOutput(RuleFunction.ALERTS), alertSinks(config.sinks()));
-    DataStream<String> lines = ruled
+    // Closed highlights: with clips on, the clip function writes media from its ring buffer and
+    // emits the highlight alert with their URIs; without, the alert goes out bare.
+    HighlightSeverity severity = HighlightSeverity.fromRules(rules, RuleParser.defaults());
+    JobConfig.Highlights h = config.highlights();
+    SingleOutputStreamOperator<FrameDetections> highlighted = h.clipsDir().isPresent()
+        ? ruled.process(new LiveClipFunction(ClipLayout.at(Path.of(h.clipsDir().get())),
+            LiveClipConfig.defaults().withBuffer(h.bufferSeconds(), LiveClipConfig.DEFAULT_BUFFER_BYTES),
+            classNames, AnnotationStyle.defaults(), severity, Clock.systemUTC()))
+            .returns(FrameDetections.typeInfo()).name("clips").uid("clips")
+        : ruled.process(new HighlightAlerts(severity)).returns(FrameDetections.typeInfo())
+            .name("highlight-alerts").uid("highlight-alerts");
+    AlertSinks.attach(ruled.getSideOutput(RuleFunction.ALERTS)
+        .union(highlighted.getSideOutput(LiveClipFunction.ALERTS)), alertSinks(config.sinks()));
+    DataStream<String> lines = highlighted
         .map(new TrackLineFunction(classNames)).returns(Types.STRING)
         .name("track-lines").uid("track-lines");
     config.sinks().jsonl().ifPresent(file -> lines.sinkTo(new JsonLinesFileSink(Path.of(file)))

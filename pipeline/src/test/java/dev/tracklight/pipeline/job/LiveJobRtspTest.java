@@ -65,7 +65,8 @@ class LiveJobRtspTest {
           batching: {max_batch: 4, max_delay_ms: 5}
           checkpointing: {interval_ms: 1000, dir: '%s'}
           sinks: {jsonl: '%s'}
-          """.formatted(a.url("cam"), b.url("cam"), tmp.resolve("chk").toUri(), tracks));
+          highlights: {clips_dir: '%s', buffer_seconds: 10}
+          """.formatted(a.url("cam"), b.url("cam"), tmp.resolve("chk").toUri(), tracks, tmp.resolve("clips")));
       JobConfig config = JobConfigLoader.load(yaml);
       StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
       env.setParallelism(2);
