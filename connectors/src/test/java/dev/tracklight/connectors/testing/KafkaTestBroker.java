@@ -131,6 +131,31 @@ public final class KafkaTestBroker implements AutoCloseable {
   }
 
   /**
+   * Writes records in one transaction and commits or aborts it: aborted records stay in the log,
+   * where read_uncommitted consumers see them and read_committed ones must not.
+   */
+  public void produceInTransaction(String topic, List<Map.Entry<String, String>> records, boolean commit) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "test-broker-" + topic);
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      for (Map.Entry<String, String> r : records) {
+        producer.send(new ProducerRecord<>(topic, r.getKey(), r.getValue()));
+      }
+      producer.flush();
+      if (commit) {
+        producer.commitTransaction();
+      } else {
+        producer.abortTransaction();
+      }
+    }
+  }
+
+  /**
    * Every record of {@code topic} a consumer with this isolation level sees, from the beginning up
    * to the end of the log as it stands when the read starts (for {@code READ_COMMITTED}, the last
    * stable offset: records of open transactions are not waited for). Group-less: partitions are

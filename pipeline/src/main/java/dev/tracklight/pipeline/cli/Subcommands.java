@@ -9,6 +9,7 @@ final class Subcommands {
 
   static void register(CommandLine cli) {
     // One line per subcommand; keep alphabetical.
+    cli.addSubcommand(new AlertsCommand());
     cli.addSubcommand(new BenchCommand());
     cli.addSubcommand(new DemoCommand());
     cli.addSubcommand(new DetectCommand());

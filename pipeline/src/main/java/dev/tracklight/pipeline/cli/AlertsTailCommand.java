@@ -1,0 +1,152 @@
+package dev.tracklight.pipeline.cli;
+
+import dev.tracklight.connectors.alerts.AlertFeed;
+import dev.tracklight.connectors.alerts.JsonLinesFollower;
+import dev.tracklight.connectors.alerts.KafkaAlertFeed;
+import dev.tracklight.inference.InvalidInputException;
+import dev.tracklight.operators.alerts.Alert;
+import dev.tracklight.operators.alerts.AlertJson;
+import dev.tracklight.operators.highlights.Severity;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tracklight alerts tail}: follows an alert stream (a Kafka topic with a read_committed
+ * consumer, or a JSON-lines file like {@code tail -f}) and prints each matching alert as a line for
+ * people, or as its raw JSON. Runs until Ctrl-C, {@code --max} alerts, or {@code --timeout}.
+ *
+ * <p>Each alert id is printed once: a file sink that rolls back on restore writes some alerts
+ * again, with the same deterministic ids. A status line on stderr says what is followed once the
+ * start position is fixed; alerts written after it are never missed.
+ */
+@Command(name = "tail", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Follow live alerts from Kafka or a JSON-lines file and print them.",
+        "One line per alert: event time (UTC, or +m:ss.SSS into a replayed video), camera, "
+            + "severity, type, rule, tracks, classes, clip and thumbnail if any."})
+final class AlertsTailCommand implements Callable<Integer> {
+
+  /** How long one poll waits; bounds how late --timeout is noticed. */
+  static final Duration POLL = Duration.ofMillis(200);
+  /** Ids remembered for de-duplication: hours of alerts of a large fleet, a few MB. */
+  static final int REMEMBERED_IDS = 100_000;
+
+  @Option(names = "--kafka", paramLabel = "HOST:PORT[,...]",
+      description = "Kafka bootstrap servers to read the alert topic from.")
+  String kafka;
+
+  @Option(names = "--topic", paramLabel = "TOPIC", description = "Alert topic (with --kafka; default: ${DEFAULT-VALUE}).",
+      defaultValue = "tracklight-alerts")
+  String topic;
+
+  @Option(names = "--file", paramLabel = "FILE", description = "Alerts JSON-lines file to follow instead.")
+  Path file;
+
+  @Option(names = "--from-beginning", description = "Print what is already there first (default: only new alerts).")
+  boolean fromBeginning;
+
+  @Option(names = "--camera", paramLabel = "ID", description = "Only this camera's alerts; repeatable.")
+  List<String> cameras = List.of();
+
+  @Option(names = "--type", paramLabel = "TYPE", description = "Only alerts of this type (entry, loiter, "
+      + "crossing, highlight, ...); repeatable.")
+  List<String> types = List.of();
+
+  @Option(names = "--min-severity", paramLabel = "LEVEL", defaultValue = "info",
+      description = "Only alerts at least this severe: info, warning, critical (default: ${DEFAULT-VALUE}).")
+  Severity minSeverity;
+
+  @Option(names = "--json", description = "Print each alert's JSON line as received.")
+  boolean json;
+
+  @Option(names = "--max", paramLabel = "N", description = "Stop after N alerts.")
+  Integer max;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", description = "Stop after this many seconds.")
+  Double timeoutSeconds;
+
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    AlertFilter filter = new AlertFilter(Set.copyOf(cameras), Set.copyOf(types), minSeverity);
+    if (max != null && max < 1) {
+      throw new InvalidInputException("--max " + max + ": expected at least 1");
+    }
+    if (timeoutSeconds != null && !(timeoutSeconds > 0 && timeoutSeconds <= Duration.ofDays(365).toSeconds())) {
+      throw new InvalidInputException("--timeout " + timeoutSeconds + ": expected seconds > 0");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try (AlertFeed feed = openFeed(err)) {
+      err.println("tracklight: following " + feed.describe() + "; Ctrl-C stops");
+      err.flush();
+      follow(feed, filter, out, err);
+    }
+    return 0;
+  }
+
+  private AlertFeed openFeed(PrintWriter err) {
+    boolean topicGiven = spec.commandLine().getParseResult().hasMatchedOption("--topic");
+    if ((kafka == null) == (file == null)) {
+      throw new InvalidInputException("expected exactly one of --kafka HOST:PORT or --file FILE");
+    }
+    if (file != null) {
+      if (topicGiven) {
+        throw new InvalidInputException("--topic goes with --kafka, not with --file");
+      }
+      return JsonLinesFollower.open(file, fromBeginning, note -> {
+        err.println("tracklight: " + note);
+        err.flush();
+      });
+    }
+    return KafkaAlertFeed.open(kafka, topic, fromBeginning);
+  }
+
+  private void follow(AlertFeed feed, AlertFilter filter, PrintWriter out, PrintWriter err)
+      throws InterruptedException {
+    long deadline = timeoutSeconds == null ? Long.MAX_VALUE
+        : System.nanoTime() + (long) (timeoutSeconds * 1e9);
+    Map<String, Boolean> printed = new LinkedHashMap<>(1024, 0.75f, false) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+        return size() > REMEMBERED_IDS;
+      }
+    };
+    int count = 0;
+    while (max == null || count < max) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      for (String line : feed.poll(Duration.ofNanos(Math.min(left, POLL.toNanos())))) {
+        Alert alert;
+        try {
+          alert = AlertJson.parse(line);
+        } catch (RuntimeException e) { // malformed JSON, a foreign schema, a wrong field type
+          err.println("tracklight: skipped a line that is not an alert: " + e.getMessage());
+          continue;
+        }
+        if (!filter.matches(alert) || printed.put(alert.id(), Boolean.TRUE) != null) {
+          continue;
+        }
+        out.println(json ? line : AlertLine.of(alert));
+        count++;
+        if (max != null && count >= max) {
+          break;
+        }
+      }
+      out.flush();
+      err.flush();
+    }
+  }
+}
