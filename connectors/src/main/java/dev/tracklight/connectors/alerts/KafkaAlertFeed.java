@@ -28,7 +28,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 public final class KafkaAlertFeed implements AlertFeed {
 
-  /** How long to wait for the brokers' metadata and the start offsets before giving up. */
+  /**
+   * Default wait for the brokers' metadata and the start offsets: a reachable broker answers in
+   * milliseconds, and an unreachable one should be reported while the user is still looking.
+   */
   public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
 
   private final KafkaConsumer<String, String> consumer;
@@ -42,10 +45,12 @@ public final class KafkaAlertFeed implements AlertFeed {
   /**
    * Connects and positions the consumer.
    *
+   * @param connectTimeout how long to wait for the brokers (see {@link #CONNECT_TIMEOUT})
    * @throws InvalidInputException if the servers or topic are malformed, or the topic does not exist
-   * @throws IllegalStateException if the brokers cannot be reached within {@link #CONNECT_TIMEOUT}
+   * @throws IllegalStateException if the brokers cannot be reached within {@code connectTimeout}
    */
-  public static KafkaAlertFeed open(String bootstrapServers, String topic, boolean fromBeginning) {
+  public static KafkaAlertFeed open(String bootstrapServers, String topic, boolean fromBeginning,
+      Duration connectTimeout) {
     String servers = KafkaNames.bootstrapServers("--kafka", bootstrapServers);
     KafkaNames.topic("--topic", topic);
     Properties p = new Properties();
@@ -56,15 +61,15 @@ public final class KafkaAlertFeed implements AlertFeed {
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, "tracklight-alerts-tail");
-    p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(CONNECT_TIMEOUT.toMillis()));
+    p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(Math.max(1, connectTimeout.toMillis())));
     KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p);
     try {
       List<PartitionInfo> infos;
       try {
-        infos = consumer.partitionsFor(topic, CONNECT_TIMEOUT);
+        infos = consumer.partitionsFor(topic, connectTimeout);
       } catch (TimeoutException e) {
         throw new IllegalStateException("no answer from Kafka at " + servers + " within "
-            + CONNECT_TIMEOUT.toSeconds() + " s (is a broker running there?)", e);
+            + connectTimeout.toMillis() / 1000.0 + " s (is a broker running there?)", e);
       }
       if (infos == null || infos.isEmpty()) {
         throw new InvalidInputException("--topic '" + topic + "' does not exist on " + servers
@@ -80,7 +85,7 @@ public final class KafkaAlertFeed implements AlertFeed {
       }
       // Seeks are lazy: resolve them now, so "from the end" means the end at start-up.
       for (TopicPartition tp : partitions) {
-        consumer.position(tp, CONNECT_TIMEOUT);
+        consumer.position(tp, connectTimeout);
       }
       return new KafkaAlertFeed(consumer, "topic " + topic + " on " + servers + " ("
           + partitions.size() + " partition" + (partitions.size() == 1 ? "" : "s") + ", read_committed, from the "

@@ -87,15 +87,24 @@ final class AlertsTailCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (AlertFeed feed = openFeed(err)) {
+    long deadline = timeoutSeconds == null ? Long.MAX_VALUE
+        : System.nanoTime() + (long) (timeoutSeconds * 1e9);
+    // --timeout bounds the whole run, connecting included (scripts rely on it).
+    Duration connect = timeoutSeconds == null ? KafkaAlertFeed.CONNECT_TIMEOUT
+        : min(KafkaAlertFeed.CONNECT_TIMEOUT, Duration.ofNanos(deadline - System.nanoTime()));
+    try (AlertFeed feed = openFeed(err, connect)) {
       err.println("tracklight: following " + feed.describe() + "; Ctrl-C stops");
       err.flush();
-      follow(feed, filter, out, err);
+      follow(feed, filter, deadline, out, err);
     }
     return 0;
   }
 
-  private AlertFeed openFeed(PrintWriter err) {
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private AlertFeed openFeed(PrintWriter err, Duration connectTimeout) {
     boolean topicGiven = spec.commandLine().getParseResult().hasMatchedOption("--topic");
     if ((kafka == null) == (file == null)) {
       throw new InvalidInputException("expected exactly one of --kafka HOST:PORT or --file FILE");
@@ -109,13 +118,11 @@ final class AlertsTailCommand implements Callable<Integer> {
         err.flush();
       });
     }
-    return KafkaAlertFeed.open(kafka, topic, fromBeginning);
+    return KafkaAlertFeed.open(kafka, topic, fromBeginning, connectTimeout);
   }
 
-  private void follow(AlertFeed feed, AlertFilter filter, PrintWriter out, PrintWriter err)
-      throws InterruptedException {
-    long deadline = timeoutSeconds == null ? Long.MAX_VALUE
-        : System.nanoTime() + (long) (timeoutSeconds * 1e9);
+  private void follow(AlertFeed feed, AlertFilter filter, long deadline, PrintWriter out,
+      PrintWriter err) throws InterruptedException {
     Map<String, Boolean> printed = new LinkedHashMap<>(1024, 0.75f, false) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {

@@ -11,6 +11,8 @@ import dev.tracklight.operators.highlights.Severity;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -135,6 +137,20 @@ class AlertsTailCommandTest {
     assertEquals(TracklightMain.EXIT_BAD_INPUT, run.exitCode(), run.err());
     assertTrue(run.errIsOneLine() && run.err().startsWith("error: ") && run.err().contains("does not exist"),
         run.err());
+  }
+
+  @Test
+  void kafkaUnreachableFailsWithinTheTimeout() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    long t0 = System.nanoTime();
+    CliRun run = CliRun.of("alerts", "tail", "--kafka", "127.0.0.1:" + closedPort, "--timeout", "1");
+    long ms = Duration.ofNanos(System.nanoTime() - t0).toMillis();
+    assertEquals(TracklightMain.EXIT_FAILURE, run.exitCode(), run.err());
+    assertTrue(run.errIsOneLine() && run.err().contains("no answer from Kafka"), run.err());
+    assertTrue(ms < 10_000, "--timeout 1 bounds the connection attempt too: " + ms + " ms");
   }
 
   @Test
