@@ -20,7 +20,6 @@ import java.util.stream.LongStream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -110,8 +109,6 @@ class KafkaAlertSinkExactlyOnceTest {
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.setParallelism(2);
-    // Alerts pass from the keyed map to the sink writer in one chain, by reference.
-    env.getConfig().enableObjectReuse();
 
     // A replayable source: the generator's splits checkpoint how far they got.
     DataGeneratorSource<Long> numbers = new DataGeneratorSource<>(n -> n, ALERTS,
@@ -119,7 +116,7 @@ class KafkaAlertSinkExactlyOnceTest {
     var alerts = env.fromSource(numbers, WatermarkStrategy.noWatermarks(), "alert numbers")
         // Like the job's rule operator: a camera's alerts come from one keyed subtask.
         .keyBy(n -> "cam" + (n % CAMERAS))
-        .map(new ToAlert(fail)).returns(TypeInformation.of(Alert.class)).name("to alert");
+        .map(new ToAlert(fail)).returns(Alert.typeInfo()).name("to alert");
     KafkaAlertSink.sinkTo(alerts, KafkaAlertSinkOptions.of(broker.bootstrapServers(), topic)
         .withTransactionalIdPrefix("test-" + topic)
         .withTransactionTimeout(Duration.ofMinutes(1)));

@@ -12,7 +12,6 @@ import dev.tracklight.operators.alerts.AlertJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Supplier;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -82,7 +81,7 @@ class KafkaAlertSinkOptionsTest {
   @Test
   void exactlyOnceWithoutCheckpointingIsRefused() {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
-    var alerts = env.fromData(TestAlerts.number(0, 1)).returns(TypeInformation.of(Alert.class));
+    var alerts = env.fromData(TestAlerts.number(0, 1)).returns(Alert.typeInfo());
     assertOneLine(() -> KafkaAlertSink.sinkTo(alerts, OK), "checkpointing is off");
     KafkaAlertSink.sinkTo(alerts, OK.withDelivery(Delivery.AT_LEAST_ONCE));
   }
@@ -92,7 +91,7 @@ class KafkaAlertSinkOptionsTest {
     Configuration conf = new Configuration();
     conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMinutes(2));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    var alerts = env.fromData(TestAlerts.number(0, 1)).returns(TypeInformation.of(Alert.class));
+    var alerts = env.fromData(TestAlerts.number(0, 1)).returns(Alert.typeInfo());
     assertOneLine(() -> KafkaAlertSink.sinkTo(alerts, OK.withTransactionTimeout(Duration.ofMinutes(1))),
         "does not exceed the checkpoint interval");
     KafkaAlertSink.sinkTo(alerts, OK);
