@@ -48,11 +48,18 @@ class KafkaAlertSinkExactlyOnceTest {
 
   private static final int ALERTS = 300;
   private static final int CAMERAS = 4;
-  /** 150 alerts/s over two source subtasks: two seconds, several 200 ms checkpoints. */
-  private static final double ALERTS_PER_SECOND = 150;
+  /**
+   * The source lets this many alerts through per checkpoint, so the stream spans ten checkpoints
+   * however slow the machine is (a time-based rate let a loaded machine finish the stream before
+   * its first checkpoint completed, and the failure never came).
+   */
+  private static final int ALERTS_PER_CHECKPOINT = 30;
   private static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(200);
-  /** The failure comes after this many alerts of one subtask since its last completed checkpoint. */
-  private static final int FAIL_AFTER_UNCOMMITTED = 10;
+  /**
+   * The failure comes after this many alerts of one subtask since its last completed checkpoint;
+   * a subtask with one camera of four gets about 7 per checkpoint.
+   */
+  private static final int FAIL_AFTER_UNCOMMITTED = 5;
 
   @RegisterExtension
   static final MiniClusterExtension FLINK = new MiniClusterExtension(
@@ -112,7 +119,7 @@ class KafkaAlertSinkExactlyOnceTest {
 
     // A replayable source: the generator's splits checkpoint how far they got.
     DataGeneratorSource<Long> numbers = new DataGeneratorSource<>(n -> n, ALERTS,
-        RateLimiterStrategy.perSecond(ALERTS_PER_SECOND), Types.LONG);
+        RateLimiterStrategy.perCheckpoint(ALERTS_PER_CHECKPOINT), Types.LONG);
     var alerts = env.fromSource(numbers, WatermarkStrategy.noWatermarks(), "alert numbers")
         // Like the job's rule operator: a camera's alerts come from one keyed subtask.
         .keyBy(n -> "cam" + (n % CAMERAS))
