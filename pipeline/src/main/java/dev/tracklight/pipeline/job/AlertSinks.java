@@ -1,5 +1,8 @@
 package dev.tracklight.pipeline.job;
 
+import dev.tracklight.connectors.alerts.KafkaAlertSink;
+import dev.tracklight.connectors.alerts.KafkaAlertSinkOptions;
+import dev.tracklight.connectors.alerts.KafkaAlertSinkOptions.Delivery;
 import dev.tracklight.connectors.sink.JsonLinesFileSink;
 import dev.tracklight.operators.alerts.Alert;
 import dev.tracklight.operators.alerts.AlertJson;
@@ -32,6 +35,14 @@ public final class AlertSinks {
         lines.print().setParallelism(1).name("alerts-stdout").uid("alerts-stdout");
         n++;
       }
+    }
+    if (config.kafka().isPresent()) {
+      JobConfig.Kafka k = config.kafka().get();
+      KafkaAlertSink.sinkTo(alerts, KafkaAlertSinkOptions.of(k.bootstrapServers(), k.topic())
+              .withDelivery(k.exactlyOnce() ? Delivery.EXACTLY_ONCE : Delivery.AT_LEAST_ONCE)
+              .withTransactionalIdPrefix(k.transactionalIdPrefix()))
+          .setParallelism(1);
+      n++;
     }
     return n;
   }

@@ -3,6 +3,7 @@ package dev.tracklight.pipeline.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tracklight.connectors.testing.KafkaTestBroker;
 import dev.tracklight.connectors.video.VideoReadOptions;
 import dev.tracklight.inference.ClassNames;
 import dev.tracklight.inference.DetectorOptions;
@@ -22,6 +23,7 @@ import dev.tracklight.pipeline.testing.TestClips;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,12 +31,15 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -43,7 +48,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A line across the hall of {@code people_walking_overhead_720p.mp4} counts crossings per
  * direction; the counts and the alerts (ids included) are the same at parallelism 1 and 2 and after
- * a failure restored from a checkpoint, and the alerts file holds each alert once.
+ * a failure restored from a checkpoint, and the alerts file holds each alert once. The runs with
+ * checkpoints also publish to a real Kafka broker, exactly once: a {@code read_committed} consumer
+ * sees the same alerts, each once, with and without the failure.
  */
 class LineCountReplayTest {
 
@@ -57,11 +64,20 @@ class LineCountReplayTest {
 
   @TempDir
   static Path tmp;
+  static KafkaTestBroker kafka;
   static Path hall;
   static Path other;
 
+  @AfterAll
+  static void stopKafka() throws Exception {
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
   @BeforeAll
-  static void inputs() {
+  static void inputs() throws Exception {
+    kafka = KafkaTestBroker.start();
     hall = TestAssets.file("videos/people_walking_overhead_720p.mp4");
     other = TestClips.firstFrames(TestAssets.file("videos/persons_one_by_one_432p.mp4"), 60,
         tmp.resolve("table.mp4"));
@@ -69,14 +85,21 @@ class LineCountReplayTest {
 
   private static List<Alert> run(String name, List<Path> videos, int parallelism, boolean failOnce)
       throws Exception {
+    return run(name, videos, parallelism, failOnce, failOnce);
+  }
+
+  /** With {@code checkpoints}, the alerts also go to the Kafka topic {@code name}, exactly once. */
+  private static List<Alert> run(String name, List<Path> videos, int parallelism, boolean failOnce,
+      boolean checkpoints) throws Exception {
     Configuration conf = new Configuration();
-    if (failOnce) {
+    if (checkpoints) {
       conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(300));
       conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
       conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, tmp.resolve("chk-" + name).toUri().toString());
       conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
       conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
       conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
+      kafka.createTopic(name, 2);
     } else {
       conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
     }
@@ -95,7 +118,9 @@ class LineCountReplayTest {
         VideoReadOptions.defaults(), detector, BatchingConfig.defaults().withMaxBatch(4),
         ByteTrackConfig.defaults(), AnnotationStyle.defaults(), ClassNames.COCO.names(),
         Map.of("executor", "flink"), Duration.ofMinutes(2), rules, tap);
-    AlertSinks.attach(stream, new JobConfig.Alerts(Optional.of(alerts.toString()), false, Optional.empty()));
+    AlertSinks.attach(stream, new JobConfig.Alerts(Optional.of(alerts.toString()), false,
+        checkpoints ? Optional.of(new JobConfig.Kafka(kafka.bootstrapServers(), name, true, "tl-" + name))
+            : Optional.empty()));
     env.execute("line-count-" + name);
     return Files.readAllLines(alerts).stream().map(AlertJson::parse).toList();
   }
@@ -110,6 +135,16 @@ class LineCountReplayTest {
       }
     }
     return counts;
+  }
+
+  /** Alert ids a read_committed consumer sees on {@code topic}, in per-camera order (one camera). */
+  private static List<String> kafkaIds(String topic) {
+    List<String> ids = new ArrayList<>();
+    for (ConsumerRecord<String, String> r : kafka.readAll(topic, IsolationLevel.READ_COMMITTED)) {
+      assertEquals("people_walking_overhead_720p", r.key(), "keyed by camera");
+      ids.add(AlertJson.parse(r.value()).id());
+    }
+    return ids;
   }
 
   private static List<String> hallIds(List<Alert> alerts) {
@@ -129,10 +164,15 @@ class LineCountReplayTest {
     assertEquals(counts, counts(p2), "parallelism 2 counts the same");
     assertEquals(hallIds(p1), hallIds(p2), "and emits the same alerts, in the same order");
 
+    List<Alert> checkpointed = run("checkpointed", List.of(hall), 1, false, true);
+    assertEquals(hallIds(p1), kafkaIds("checkpointed"), "Kafka has every alert once, committed");
+
     ReplayRestoreTest.FAILURES.set(0);
     List<Alert> restored = run("restored", List.of(hall), 1, true);
     assertEquals(1, ReplayRestoreTest.FAILURES.get(), "exactly one injected failure");
     assertEquals(counts, counts(restored), "a restore from a checkpoint counts the same");
     assertEquals(hallIds(p1), hallIds(restored), "each alert exactly once after the restore");
+    assertEquals(hallIds(checkpointed), kafkaIds("restored"),
+        "a read_committed consumer sees the same alerts, each once, despite the failure");
   }
 }
