@@ -40,13 +40,40 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class LiveLatencyBench {
 
+  /**
+   * Rules of every camera when alerts are measured: a line across the middle of the frame and a
+   * zone over its right half, for people walking through a hall (several events a second).
+   */
+  static final String BENCH_RULES = "{type: line, name: middle, points: [[0.5, 0.0], [0.5, 1.0]],"
+      + " inertia: 1}, {type: zone, name: right, polygon: [[0.5, 0.0], [1.0, 0.0], [1.0, 1.0],"
+      + " [0.5, 1.0]], inertia: 1}";
+
   /** Heap sample period: 20 samples in the default 10 minutes. */
   static final Duration HEAP_SAMPLE = Duration.ofSeconds(30);
 
   private LiveLatencyBench() {}
 
+  /**
+   * Alert measurement: with a Kafka broker, every camera gets a line and a zone rule (inertia 1,
+   * so an event is dated at the frame that confirms it and the latency is the pipeline's, not the
+   * rule's) and alerts go to a fresh topic, read by a {@code read_committed} consumer that records
+   * receive time minus {@code event_time_ms}.
+   *
+   * @param kafka bootstrap servers, or empty for no alert measurement
+   * @param exactlyOnce transactional sink (alerts become visible when a checkpoint commits)
+   * @param checkpointInterval the live job's checkpoint interval
+   */
+  public record AlertOptions(Optional<String> kafka, boolean exactlyOnce, Duration checkpointInterval) {
+    public static final AlertOptions NONE = new AlertOptions(Optional.empty(), false, Duration.ofSeconds(10));
+  }
+
   public static Map<String, Object> run(Path video, int cameras, double fps, Duration duration,
       Path serverScript, Path work) throws Exception {
+    return run(video, cameras, fps, duration, serverScript, work, AlertOptions.NONE);
+  }
+
+  public static Map<String, Object> run(Path video, int cameras, double fps, Duration duration,
+      Path serverScript, Path work, AlertOptions alerts) throws Exception {
     if (!Files.isRegularFile(serverScript)) {
       throw new InvalidInputException("RTSP test server script not found: " + serverScript
           + "; expected tools/rtsp/rtsp_loop.py (run from the repository, after tools/install-rtsp-test-server.sh)");
@@ -76,10 +103,22 @@ public final class LiveLatencyBench {
       StringBuilder yaml = new StringBuilder("cameras:\n");
       for (int i = 0; i < cameras; i++) {
         yaml.append("  - {id: cam").append(i).append(", url: 'rtsp://127.0.0.1:").append(port)
-            .append("/cam").append(i).append("', fps: ").append(fps).append("}\n");
+            .append("/cam").append(i).append("', fps: ").append(fps);
+        if (alerts.kafka().isPresent()) {
+          yaml.append(", rules: [").append(BENCH_RULES).append("]");
+        }
+        yaml.append("}\n");
       }
-      yaml.append("checkpointing: {interval_ms: 10000, dir: '").append(work.resolve("chk").toUri()).append("'}\n");
-      yaml.append("sinks: {jsonl: '").append(tracks).append("'}\n");
+      yaml.append("checkpointing: {interval_ms: ").append(alerts.checkpointInterval().toMillis())
+          .append(", dir: '").append(work.resolve("chk").toUri()).append("'}\n");
+      String topic = "bench-alerts-" + System.currentTimeMillis();
+      yaml.append("sinks:\n  jsonl: '").append(tracks).append("'\n");
+      if (alerts.kafka().isPresent()) {
+        yaml.append("  alerts: {kafka: {bootstrap_servers: '").append(alerts.kafka().get())
+            .append("', topic: ").append(topic).append(", delivery: ")
+            .append(alerts.exactlyOnce() ? "exactly_once" : "at_least_once")
+            .append(", transactional_id_prefix: ").append(topic).append("}}\n");
+      }
       JobConfig config = JobConfigLoader.parse("bench-cameras.yaml", yaml.toString());
       List<String> names;
       ModelInfo model;
@@ -91,6 +130,8 @@ public final class LiveLatencyBench {
       StreamExecutionEnvironment env = JobEnvironments.create(Optional.empty(), 1,
           config.checkpointing().interval(), config.checkpointing().directory());
       LiveJob.build(env, config, pinned, names);
+      AlertLatencyConsumer consumer = alerts.kafka().isPresent()
+          ? AlertLatencyConsumer.start(alerts.kafka().get(), topic) : null;
       JobClient job = env.executeAsync("live-latency-bench");
       MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
       List<Long> heapMb = new ArrayList<>();
@@ -103,8 +144,21 @@ public final class LiveLatencyBench {
         }
       } finally {
         job.cancel().get();
+        if (consumer != null) {
+          consumer.close();
+        }
       }
-      return report(tracks, cameras, fps, duration, heapMb, model);
+      Map<String, Object> r = report(tracks, cameras, fps, duration, heapMb, model);
+      if (consumer != null) {
+        long[] lat = consumer.latenciesMs();
+        r.put("alert_delivery", alerts.exactlyOnce() ? "exactly_once" : "at_least_once");
+        r.put("checkpoint_interval_ms", alerts.checkpointInterval().toMillis());
+        r.put("alerts", lat.length);
+        r.put("alert_latency_ms_p50", percentile(lat, 0.50));
+        r.put("alert_latency_ms_p99", percentile(lat, 0.99));
+        r.put("alert_latency_ms_max", lat.length == 0 ? 0 : lat[lat.length - 1]);
+      }
+      return r;
     } finally {
       server.destroy();
       server.waitFor(5, TimeUnit.SECONDS);

@@ -147,8 +147,27 @@ final class BenchCommand implements Runnable {
     @Option(names = "--out", defaultValue = "bench-live.json", description = "JSON result file (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--kafka", paramLabel = "HOST:PORT",
+        description = "Also send alerts (line + zone rules on every camera) to this Kafka broker and"
+            + " measure event time -> visible to a read_committed consumer.")
+    String kafka;
+
+    @Option(names = "--kafka-delivery", defaultValue = "at_least_once", paramLabel = "MODE",
+        description = "exactly_once (visible at checkpoint commits) or at_least_once (default: ${DEFAULT-VALUE}).")
+    String delivery;
+
+    @Option(names = "--checkpoint-interval-ms", defaultValue = "10000", paramLabel = "MS",
+        description = "Checkpoint interval of the live job (default: ${DEFAULT-VALUE}).")
+    int checkpointMs;
+
     @Override
     public Integer call() throws Exception {
+      if (!delivery.equals("exactly_once") && !delivery.equals("at_least_once")) {
+        throw new InvalidInputException("--kafka-delivery must be exactly_once or at_least_once, got " + delivery);
+      }
+      if (checkpointMs < 100) {
+        throw new InvalidInputException("--checkpoint-interval-ms must be >= 100, got " + checkpointMs);
+      }
       if (cameras < 1 || fps <= 0 || seconds < 10) {
         throw new InvalidInputException("expected --cameras >= 1, --fps > 0 and --seconds >= 10");
       }
@@ -162,7 +181,9 @@ final class BenchCommand implements Runnable {
       }
       Map<String, Object> result = dev.tracklight.pipeline.bench.LiveLatencyBench.run(v, cameras, fps,
           java.time.Duration.ofSeconds(seconds), Path.of("tools/rtsp/rtsp_loop.py"),
-          Files.createTempDirectory("tracklight-bench-live"));
+          Files.createTempDirectory("tracklight-bench-live"),
+          new dev.tracklight.pipeline.bench.LiveLatencyBench.AlertOptions(java.util.Optional.ofNullable(kafka),
+              delivery.equals("exactly_once"), java.time.Duration.ofMillis(checkpointMs)));
       writeJson(out, result);
       System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
       return 0;

@@ -1,0 +1,103 @@
+package dev.tracklight.pipeline.bench;
+
+import dev.tracklight.operators.alerts.Alert;
+import dev.tracklight.operators.alerts.AlertJson;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * A {@code read_committed} consumer on its own thread that records, for each alert, the wall-clock
+ * time it became visible minus its {@code event_time_ms} (live event time is capture time, epoch
+ * ms, on this same machine's clock). It polls with a short timeout so the receive time is within a
+ * few ms of the record's arrival. Closing it stops the thread.
+ */
+final class AlertLatencyConsumer implements AutoCloseable {
+
+  /**
+   * Alerts of the first seconds are not counted: the producer's first send waits for the topic to
+   * be created and its metadata fetched (~2.5 s once), which is start-up, not steady-state latency.
+   */
+  static final Duration WARM_UP = Duration.ofSeconds(15);
+
+  /** Poll timeout: bounds how late a receive time can be measured. */
+  private static final Duration POLL = Duration.ofMillis(20);
+
+  private final Thread thread;
+  private final List<Long> latencies = new ArrayList<>();
+  private final long countFromMs = System.currentTimeMillis() + WARM_UP.toMillis();
+  private volatile boolean running = true;
+
+  private AlertLatencyConsumer(String bootstrap, String topic) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
+    thread = new Thread(() -> consume(p, topic), "alert-latency-consumer");
+    thread.setDaemon(true);
+  }
+
+  static AlertLatencyConsumer start(String bootstrap, String topic) {
+    AlertLatencyConsumer c = new AlertLatencyConsumer(bootstrap, topic);
+    c.thread.start();
+    return c;
+  }
+
+  private void consume(Properties p, String topic) {
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
+      List<TopicPartition> partitions = List.of();
+      // The sink creates the topic with its first record (broker auto-creation); wait for it.
+      while (running && partitions.isEmpty()) {
+        partitions = consumer.listTopics().getOrDefault(topic, List.of()).stream()
+            .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+        if (partitions.isEmpty()) {
+          sleep();
+        }
+      }
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      while (running) {
+        for (ConsumerRecord<String, String> r : consumer.poll(POLL)) {
+          long now = System.currentTimeMillis();
+          Alert a = AlertJson.parse(r.value());
+          if (a.eventTimeMs() < countFromMs) {
+            continue;
+          }
+          synchronized (latencies) {
+            latencies.add(now - a.eventTimeMs());
+          }
+        }
+      }
+    }
+  }
+
+  private static void sleep() {
+    try {
+      Thread.sleep(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The latencies so far, sorted ascending. */
+  long[] latenciesMs() {
+    synchronized (latencies) {
+      return latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    thread.join(5_000);
+  }
+}
