@@ -1,5 +1,6 @@
 package dev.tracklight.connectors.video;
 
+import dev.tracklight.inference.InvalidInputException;
 import java.util.Objects;
 
 /**
@@ -13,9 +14,11 @@ import java.util.Objects;
  * @param padToEven accept frames with an odd width or height and add one black column or row
  *     (right/bottom) to encode them; 4:2:0 video needs even dimensions. Off by default so that a
  *     size change is always the caller's explicit choice.
+ * @param keyframeIntervalSeconds seconds between keyframes, turned into a GOP length in frames by
+ *     {@link #keyframeIntervalFrames()}; {@value #DEFAULT_KEYFRAME_INTERVAL_SECONDS} by default
  */
 public record VideoWriteOptions(FrameRate frameRate, long bitrateBps, String encoder,
-    boolean padToEven) {
+    boolean padToEven, double keyframeIntervalSeconds) {
 
   /** Cisco's OpenH264: the only software H.264 encoder in the LGPL FFmpeg build. */
   public static final String DEFAULT_ENCODER = "libopenh264";
@@ -33,6 +36,19 @@ public record VideoWriteOptions(FrameRate frameRate, long bitrateBps, String enc
   /** Below this the automatic bitrate would starve tiny videos of even a usable keyframe. */
   static final long MIN_AUTO_BITRATE = 200_000;
 
+  /**
+   * Seconds between keyframes unless set. Two seconds bounds seek latency in a browser and the
+   * damage a lost packet does, for a few percent of bitrate over longer GOPs.
+   */
+  public static final double DEFAULT_KEYFRAME_INTERVAL_SECONDS = 2.0;
+
+  /**
+   * Longest keyframe interval accepted. Beyond a minute a player seeks by decoding thousands of
+   * frames and a stream-copy cut ({@link VideoClipper}) starts that much early; such a value is a
+   * unit mistake (milliseconds for seconds) more likely than a wish.
+   */
+  public static final double MAX_KEYFRAME_INTERVAL_SECONDS = 60.0;
+
   public VideoWriteOptions {
     Objects.requireNonNull(frameRate, "frameRate");
     Objects.requireNonNull(encoder, "encoder");
@@ -43,11 +59,16 @@ public record VideoWriteOptions(FrameRate frameRate, long bitrateBps, String enc
     if (encoder.isBlank()) {
       throw new IllegalArgumentException("encoder name must not be blank");
     }
+    if (!(keyframeIntervalSeconds > 0 && keyframeIntervalSeconds <= MAX_KEYFRAME_INTERVAL_SECONDS)) {
+      throw new InvalidInputException("keyframe interval must be in (0, "
+          + MAX_KEYFRAME_INTERVAL_SECONDS + "] seconds, got " + keyframeIntervalSeconds);
+    }
   }
 
   /** H.264 with OpenH264 at {@code frameRate} and an automatic bitrate. */
   public static VideoWriteOptions h264(FrameRate frameRate) {
-    return new VideoWriteOptions(frameRate, AUTO_BITRATE, DEFAULT_ENCODER, false);
+    return new VideoWriteOptions(frameRate, AUTO_BITRATE, DEFAULT_ENCODER, false,
+        DEFAULT_KEYFRAME_INTERVAL_SECONDS);
   }
 
   /** An explicit bitrate in bits per second (1 .. Integer.MAX_VALUE, FFmpeg's int range). */
@@ -55,16 +76,33 @@ public record VideoWriteOptions(FrameRate frameRate, long bitrateBps, String enc
     if (bps == AUTO_BITRATE) {
       throw new IllegalArgumentException("bitrate must be positive, got " + bps);
     }
-    return new VideoWriteOptions(frameRate, bps, encoder, padToEven);
+    return new VideoWriteOptions(frameRate, bps, encoder, padToEven, keyframeIntervalSeconds);
   }
 
   public VideoWriteOptions withEncoder(String name) {
-    return new VideoWriteOptions(frameRate, bitrateBps, name, padToEven);
+    return new VideoWriteOptions(frameRate, bitrateBps, name, padToEven, keyframeIntervalSeconds);
   }
 
   /** Pad odd-sized frames with one black row/column (e.g. a 360x203 WebM becomes 360x204). */
   public VideoWriteOptions withPadToEven() {
-    return new VideoWriteOptions(frameRate, bitrateBps, encoder, true);
+    return new VideoWriteOptions(frameRate, bitrateBps, encoder, true, keyframeIntervalSeconds);
+  }
+
+  /**
+   * A keyframe every {@code seconds} (rounded to whole frames, at least every frame). Shorter
+   * intervals make stream-copy cuts start closer to where they were asked to (a cut can only start
+   * at a keyframe) and seeking faster, for a larger file; replays use 1 s so that highlight clips
+   * start at most 1 s early.
+   *
+   * @throws InvalidInputException unless {@code 0 < seconds <= }{@value #MAX_KEYFRAME_INTERVAL_SECONDS}
+   */
+  public VideoWriteOptions withKeyframeInterval(double seconds) {
+    return new VideoWriteOptions(frameRate, bitrateBps, encoder, padToEven, seconds);
+  }
+
+  /** The GOP length in frames: the interval times the frame rate, rounded, at least 1. */
+  public int keyframeIntervalFrames() {
+    return (int) Math.max(1, Math.round(keyframeIntervalSeconds * frameRate.fps()));
   }
 
   /** The bitrate used for a {@code width x height} video: the explicit one, or the automatic one. */

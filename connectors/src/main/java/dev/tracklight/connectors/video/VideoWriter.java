@@ -53,12 +53,6 @@ public final class VideoWriter implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(VideoWriter.class);
 
-  /**
-   * Seconds between keyframes. Two seconds bounds seek latency in a browser and the damage a lost
-   * packet does, for a few percent of bitrate over longer GOPs.
-   */
-  static final double KEYFRAME_INTERVAL_SECONDS = 2.0;
-
   private enum State { OPEN, FAILED, CLOSED }
 
   private final Path target;
@@ -131,8 +125,7 @@ public final class VideoWriter implements AutoCloseable {
     // JavaCV turns the double back into a rational with av_d2q, which recovers n/1001 and 179/6.
     recorder.setFrameRate(options.frameRate().fps());
     recorder.setVideoBitrate(Math.toIntExact(options.effectiveBitrate(codedWidth, codedHeight)));
-    recorder.setGopSize(Math.max(1,
-        (int) Math.round(KEYFRAME_INTERVAL_SECONDS * options.frameRate().fps())));
+    recorder.setGopSize(options.keyframeIntervalFrames()); // OpenH264: its intra (IDR) period
     recorder.setOption("movflags", "+faststart");
     try {
       recorder.start();
