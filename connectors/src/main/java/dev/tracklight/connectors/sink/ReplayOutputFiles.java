@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracklight.connectors.files.StagedFile;
 import dev.tracklight.connectors.media.AtomicRename;
+import dev.tracklight.connectors.media.HighlightMedia;
+import dev.tracklight.connectors.media.HighlightMediaOptions;
 import dev.tracklight.connectors.video.FrameRate;
 import dev.tracklight.connectors.video.VideoConcat;
 import dev.tracklight.connectors.video.VideoWriteOptions;
@@ -14,25 +16,38 @@ import dev.tracklight.inference.ClassNames;
 import dev.tracklight.inference.Detections;
 import dev.tracklight.operators.annotation.AnnotationStyle;
 import dev.tracklight.operators.annotation.FrameAnnotator;
+import dev.tracklight.operators.highlights.Highlight;
 import dev.tracklight.operators.mot.MotResultWriter;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
+import java.util.function.LongUnaryOperator;
 import java.util.stream.Stream;
 
 /**
  * The outputs of one replayed video ({@link ReplayOutputs}), written frame by frame and published
- * together: {@code annotated.mp4} (annotated in place, H.264), {@code tracks.jsonl} (one line per
- * frame), {@code tracks.mot.txt} (MOTChallenge rows) and, last, {@code summary.json}.
+ * together: {@code annotated.mp4} (annotated in place, H.264 with a keyframe every
+ * {@value #KEYFRAME_INTERVAL_SECONDS} s), {@code tracks.jsonl} (one line per frame),
+ * {@code tracks.mot.txt} (MOTChallenge rows), the highlight media ({@link HighlightMedia}: clips cut
+ * from the annotated video, thumbnails, reel, {@code highlights.json}, {@code highlights.vtt}) and,
+ * last, {@code summary.json}.
  *
- * <p><b>Publication.</b> Everything is staged under hidden names; {@link #commit} publishes, so no
- * exit path leaves a file under a final name that looks complete.
+ * <p><b>Publication.</b> Everything is staged under hidden names, the highlight media in a hidden
+ * folder cut from the staged video ({@link HighlightStaging}); {@link #commit} publishes, so no
+ * exit path leaves a file under a final name that looks complete. Publication starts by deleting
+ * the previous run's {@code summary.json} and ends by writing this run's, and replaces or removes
+ * every other output of the previous run, so a {@code summary.json} always describes the files
+ * next to it.
  *
  * <p><b>Checkpoints.</b> The annotated video is written as segments: {@link #checkpoint()} closes
  * the current one (an MP4 encoder cannot be resumed mid-file) and records, with the staged text
@@ -47,6 +62,16 @@ import java.util.stream.Stream;
  * <p>The annotator draws into the frame's own pixel array. Not thread-safe: one instance per video.
  */
 public final class ReplayOutputFiles implements AutoCloseable {
+
+  /**
+   * Keyframe interval of the annotated video. Highlight clips are cut from it by stream copy and
+   * so start at a keyframe: 1 s bounds how early a clip starts, for a few percent more bytes and
+   * encode time than the writer's 2 s default (measured in the branch report / connectors README).
+   */
+  static final double KEYFRAME_INTERVAL_SECONDS = 1.0;
+
+  /** Hidden name of the joined video while the highlight media are cut from it. */
+  private static final String JOINED = ".annotated.mp4.joined.mp4";
 
   private final ReplayOutputs outputs;
   private final int width;
@@ -63,6 +88,8 @@ public final class ReplayOutputFiles implements AutoCloseable {
   private VideoWriter segment;
   private int segments;
   private long frames;
+  /** Stream index of the last frame written (this attempt), to map peak frames to positions. */
+  private long lastFrameIndex = -1;
   private boolean committed;
 
   private ReplayOutputFiles(ReplayOutputs outputs, int width, int height, FrameRate frameRate,
@@ -80,6 +107,9 @@ public final class ReplayOutputFiles implements AutoCloseable {
     try {
       Files.createDirectories(outputs.dir());
       deleteSegmentsFrom(from.segments());
+      // What a failed commit of an earlier attempt left: rebuilt from the segments at commit.
+      Files.deleteIfExists(outputs.dir().resolve(JOINED));
+      new HighlightStaging(outputs).clear();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare output directory " + outputs.dir() + ": " + e.getMessage(), e);
     }
@@ -147,7 +177,7 @@ public final class ReplayOutputFiles implements AutoCloseable {
   public void encode(BgrImage image) {
     if (segment == null) {
       segment = VideoWriter.create(segmentPath(segments), width, height,
-          VideoWriteOptions.h264(frameRate).withPadToEven());
+          VideoWriteOptions.h264(frameRate).withPadToEven().withKeyframeInterval(KEYFRAME_INTERVAL_SECONDS));
     }
     segment.write(image);
   }
@@ -160,6 +190,7 @@ public final class ReplayOutputFiles implements AutoCloseable {
       classOfTrack.putIfAbsent(tracks.trackId(i), tracks.classId(i));
     }
     frames++;
+    lastFrameIndex = frameIndex;
   }
 
   /** Closes the current video segment and returns what a restore needs. */
@@ -171,9 +202,30 @@ public final class ReplayOutputFiles implements AutoCloseable {
 
   /**
    * Publishes the video and track files, then {@code summary.json}: {@code summary} (the caller's
-   * fields) plus {@code frames}, {@code tracks} and {@code tracks_per_class}.
+   * fields) plus {@code frames}, {@code tracks} and {@code tracks_per_class}. Writes no highlight
+   * media (and removes a previous run's).
    */
   public void commit(ObjectNode summary) {
+    publish(summary, null);
+  }
+
+  /**
+   * As {@link #commit(ObjectNode)}, with the media of {@code ranked} (the video's highlights, best
+   * first) cut from the finished annotated video; the summary gains {@code highlights},
+   * {@code highlight_media_ms}, {@code reel_clips} and {@code reel_s}. If the media fail, nothing
+   * is published and the staged video and tracks stay as they were (a restore can redo the commit).
+   *
+   * @param nanoClock measures {@code highlight_media_ms}
+   */
+  public void commit(ObjectNode summary, List<Highlight> ranked, HighlightMediaOptions options,
+      LongSupplier nanoClock) {
+    publish(summary, new HighlightRequest(ranked, options, nanoClock));
+  }
+
+  private record HighlightRequest(List<Highlight> ranked, HighlightMediaOptions options,
+      LongSupplier nanoClock) {}
+
+  private void publish(ObjectNode summary, HighlightRequest highlights) {
     if (frames == 0) {
       throw new IllegalStateException("no frame was written for " + outputs.dir());
     }
@@ -182,20 +234,42 @@ public final class ReplayOutputFiles implements AutoCloseable {
     for (int i = 0; i < segments; i++) {
       parts.add(segmentPath(i));
     }
+    Path joined = outputs.dir().resolve(JOINED);
+    Path video = parts.size() == 1 ? parts.get(0) : joined;
+    HighlightStaging staging = new HighlightStaging(outputs);
     try {
-      if (parts.size() == 1) {
-        AtomicRename.replace(parts.get(0), outputs.annotatedVideo());
-      } else {
-        VideoConcat.concat(parts, outputs.annotatedVideo());
-        for (Path p : parts) {
-          Files.deleteIfExists(p);
-        }
+      if (parts.size() > 1) {
+        VideoConcat.concat(parts, joined);
       }
+      if (highlights != null) {
+        long t0 = highlights.nanoClock().getAsLong();
+        LongUnaryOperator positions = framePositions();
+        HighlightMedia.Result media = staging.stage(video, highlights.ranked(), positions,
+            highlights.options(), highlights.nanoClock());
+        summary.put("highlights", media.highlights());
+        summary.put("highlight_media_ms", (highlights.nanoClock().getAsLong() - t0) / 1_000_000);
+        summary.put("reel_clips", media.reelIds().size());
+        summary.put("reel_s", media.reelMs() / 1000.0);
+      }
+    } catch (RuntimeException e) {
+      // The segments stay: a restored attempt commits again from them.
+      deleteQuietly(joined);
+      try {
+        staging.clear();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    try {
+      Files.deleteIfExists(outputs.summary()); // the previous run's is no longer true
+      AtomicRename.replace(video, outputs.annotatedVideo());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot publish " + outputs.annotatedVideo() + ": " + e.getMessage(), e);
     }
     tracksJson.commit();
     tracksMot.commit();
+    staging.publish();
     summary.put("frames", frames);
     summary.put("tracks", classOfTrack.size());
     summary.put("video_segments", parts.size());
@@ -210,6 +284,34 @@ public final class ReplayOutputFiles implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     committed = true;
+    if (parts.size() > 1) {
+      parts.forEach(ReplayOutputFiles::deleteQuietly);
+    }
+  }
+
+  /**
+   * Maps a stream frame index to its position in the annotated video: the identity when every
+   * frame from 0 was written (no sampling), else looked up in the staged {@code tracks.jsonl},
+   * which has one line per written frame, in order.
+   */
+  private LongUnaryOperator framePositions() {
+    if (lastFrameIndex == frames - 1) {
+      return LongUnaryOperator.identity();
+    }
+    tracksJson.flush();
+    long[] indices = new long[Math.toIntExact(frames)];
+    Path staged = StagedFile.resumableName(outputs.tracksJsonl());
+    try (BufferedReader lines = Files.newBufferedReader(staged, StandardCharsets.UTF_8)) {
+      for (int n = 0; n < indices.length; n++) {
+        indices[n] = json.readTree(lines.readLine()).path("frame").asLong();
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException("cannot read frame indices from " + staged + ": " + e.getMessage(), e);
+    }
+    return frame -> {
+      int p = Arrays.binarySearch(indices, frame);
+      return p >= 0 ? p : Math.max(0, -p - 2); // the written frame at or before it
+    };
   }
 
   /** A fresh JSON object for {@link #commit}'s summary. */
@@ -267,6 +369,14 @@ public final class ReplayOutputFiles implements AutoCloseable {
           }
         }
       }
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // A hidden leftover never looks like a result; the next run clears it.
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.tracklight.connectors.sink;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tracklight.connectors.media.HighlightMediaOptions;
 import dev.tracklight.connectors.video.FrameRate;
 import dev.tracklight.inference.ClassNames;
 import dev.tracklight.operators.annotation.AnnotationStyle;
@@ -27,10 +28,12 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
- * Writes each replayed video's outputs ({@link ReplayOutputFiles}: annotated video, tracks, summary)
- * in the task that decoded and tracked it (chained, so pixels never leave it). A video's files are
- * published when its last frame arrives ({@link StreamEnd}); a truncated input is published with
- * {@code "complete": false}.
+ * Writes each replayed video's outputs ({@link ReplayOutputFiles}: annotated video, tracks,
+ * highlight media, summary) in the task that decoded and tracked it (chained, so pixels never
+ * leave it). A video's files are published when its last frame arrives ({@link StreamEnd}); a
+ * truncated input is published with {@code "complete": false}. The last frame carries all of the
+ * video's highlights ({@code rules().highlights()}, best first); their clips, thumbnails and reel
+ * are cut from the finished annotated video before anything is published.
  *
  * <p><b>Exactly once.</b> At each checkpoint the writer records per open video how far its staged
  * outputs got ({@link ReplayProgressState}); after a failure, the restored writer cuts them back to
@@ -52,9 +55,24 @@ public final class ReplayOutputSink implements Sink<FrameDetections>,
    *
    * @param path the input (for the summary)
    * @param outputDir where its outputs go
+   * @param media how its highlight media are written (reel length, thumbnail quality)
    */
-  public record Video(String path, String outputDir, int width, int height, FrameRate frameRate)
-      implements Serializable {}
+  public record Video(String path, String outputDir, int width, int height, FrameRate frameRate,
+      HighlightMediaOptions media) implements Serializable {
+
+    public Video {
+      java.util.Objects.requireNonNull(media, "media");
+    }
+
+    /** With the default highlight media (60 s reel). */
+    public Video(String path, String outputDir, int width, int height, FrameRate frameRate) {
+      this(path, outputDir, width, height, frameRate, HighlightMediaOptions.defaults());
+    }
+
+    public Video withMedia(HighlightMediaOptions options) {
+      return new Video(path, outputDir, width, height, frameRate, options);
+    }
+  }
 
   private final Map<String, Video> videos;
   private final List<String> classNames;
@@ -134,7 +152,8 @@ public final class ReplayOutputSink implements Sink<FrameDetections>,
       ReplayStageTimes.add(frame.cameraId(), ReplayStageTimes.Stage.WRITE, t3 - t2);
       ReplayProgress.frameWritten();
       if (frame.end().isLast()) {
-        files.commit(summary(files, video, frame));
+        files.commit(summary(files, video, frame), frame.rules().highlights(), video.media(),
+            System::nanoTime);
         files.close();
         open.remove(frame.cameraId());
       }

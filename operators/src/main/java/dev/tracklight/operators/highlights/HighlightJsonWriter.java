@@ -8,11 +8,14 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes {@code highlights.json}: {@code {"highlights": [...]}} in the given (ranked) order, each
- * with {@code id, camera, start_s, end_s, score, reasons, track_ids, classes, peak_frame}. Times
- * are rounded to milliseconds and scores to four decimals, enough for players and for diffs.
+ * with {@code id, camera, start_s, end_s, score, reasons, track_ids, classes, peak_frame}, and,
+ * where media were written for it ({@link HighlightFiles}), {@code clip: {file, start_s, end_s}}
+ * and {@code thumbnail}. Times are rounded to milliseconds and scores to four decimals, enough for
+ * players and for diffs.
  */
 public final class HighlightJsonWriter {
 
@@ -28,6 +31,15 @@ public final class HighlightJsonWriter {
 
   /** Writes to {@code out} without closing it. */
   public static void write(List<Highlight> highlights, OutputStream out) throws IOException {
+    write(highlights, Map.of(), out);
+  }
+
+  /**
+   * Writes to {@code out} without closing it, with the media of each highlight that has an entry
+   * in {@code filesById} (by {@link Highlight#id()}).
+   */
+  public static void write(List<Highlight> highlights, Map<String, HighlightFiles> filesById,
+      OutputStream out) throws IOException {
     try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
       g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
       g.useDefaultPrettyPrinter();
@@ -56,6 +68,15 @@ public final class HighlightJsonWriter {
         }
         g.writeEndArray();
         g.writeNumberField("peak_frame", h.peakFrame());
+        HighlightFiles files = filesById.get(h.id());
+        if (files != null) {
+          g.writeObjectFieldStart("clip");
+          g.writeStringField("file", files.clip());
+          g.writeNumberField("start_s", round(files.clipStartS(), 1000));
+          g.writeNumberField("end_s", round(files.clipEndS(), 1000));
+          g.writeEndObject();
+          g.writeStringField("thumbnail", files.thumbnail());
+        }
         g.writeEndObject();
       }
       g.writeEndArray();

@@ -92,6 +92,15 @@ class HighlightBuilderTest {
     assertEquals("{\"id\":\"cam-7-5000-9000\",\"camera\":\"cam-7\",\"start_s\":5.0,\"end_s\":9.0,"
         + "\"score\":0.9,\"reasons\":[\"people\"],\"track_ids\":[1,2],\"classes\":[\"person\"],"
         + "\"peak_frame\":30}", first.toString());
+
+    out.reset();
+    HighlightJsonWriter.write(build(), java.util.Map.of("cam-7-5000-9000", new HighlightFiles(
+        "clips/cam-7-5000-9000.mp4", 4.0, 9.0999, "thumbs/cam-7-5000-9000.jpg")), out);
+    root = new ObjectMapper().readTree(out.toByteArray());
+    assertEquals("{\"file\":\"clips/cam-7-5000-9000.mp4\",\"start_s\":4.0,\"end_s\":9.1}",
+        root.get("highlights").get(0).get("clip").toString());
+    assertEquals("thumbs/cam-7-5000-9000.jpg", root.get("highlights").get(0).get("thumbnail").asText());
+    assertEquals(null, root.get("highlights").get(1).get("clip"), "no media, no fields");
   }
 
   @Test
