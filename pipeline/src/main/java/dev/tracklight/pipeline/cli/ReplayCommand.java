@@ -2,6 +2,7 @@ package dev.tracklight.pipeline.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracklight.connectors.media.HighlightMediaOptions;
 import dev.tracklight.connectors.sink.ReplayOutputs;
 import dev.tracklight.connectors.sink.ReplayProgress;
 import dev.tracklight.connectors.video.FrameSampling;
@@ -27,6 +28,7 @@ import dev.tracklight.pipeline.job.ReplayJob;
 import dev.tracklight.pipeline.replay.SerialReplay;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,10 +55,12 @@ import picocli.CommandLine.Spec;
 /**
  * {@code tracklight replay}: archived videos through the Flink job (embedded MiniCluster, or a
  * running cluster with {@code --jobmanager}); per video {@code OUT/<name>/} gets the annotated
- * video, tracks (JSON lines and MOT) and a summary.
+ * video, tracks (JSON lines and MOT), the highlights' media (highlights.json, highlights.vtt,
+ * clips/, thumbs/, reel.mp4) and a summary.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-    description = "Replay videos through the Flink job: annotated video, tracks and summary per video.")
+    description = "Replay videos through the Flink job: annotated video, tracks, highlight clips,"
+        + " thumbnails, reel and summary per video.")
 final class ReplayCommand implements Callable<Integer> {
 
   @Parameters(arity = "1..*", paramLabel = "VIDEO", description = "Video files (any format FFmpeg reads).")
@@ -94,6 +98,11 @@ final class ReplayCommand implements Callable<Integer> {
           + " default: the activity rule.")
   Path rulesFile;
 
+  @Option(names = "--reel-seconds", defaultValue = "60", paramLabel = "S",
+      description = "Length budget of each video's reel.mp4: its best highlights' clips that fit,"
+          + " in time order; 0 = no reel (default: ${DEFAULT-VALUE}).")
+  double reelSeconds;
+
   @Option(names = "--alerts", paramLabel = "FILE",
       description = "Also append the replay's alerts (JSON lines, docs/alert.schema.json) to FILE.")
   Path alertsFile;
@@ -116,7 +125,15 @@ final class ReplayCommand implements Callable<Integer> {
       throw new InvalidInputException("--fps must be in (0, 1000], got " + sampleFps);
     }
     RuleConfig ruleConfig = rulesFile == null ? RuleConfig.DEFAULTS : RuleConfig.load(rulesFile);
-    List<ReplayJob.Input> inputs = ReplayInputs.probe(videos, out, Optional.ofNullable(sampleFps));
+    HighlightMediaOptions media;
+    try {
+      media = HighlightMediaOptions.defaults().withReelSeconds(reelSeconds);
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException("--reel-seconds: " + e.getMessage(), e);
+    }
+    List<ReplayJob.Input> inputs = ReplayInputs.probe(videos, out, Optional.ofNullable(sampleFps))
+        .stream().map(in -> new ReplayJob.Input(in.cameraId(), in.video().withMedia(media),
+            in.expectedFrames())).toList();
     VideoReadOptions read = sampleFps == null ? VideoReadOptions.defaults()
         : VideoReadOptions.defaults().withSampling(FrameSampling.targetFps(sampleFps));
     DetectorOptions options = detectorOptions.toOptions();
@@ -222,8 +239,18 @@ final class ReplayCommand implements Callable<Integer> {
       if (!summary.path("complete").asBoolean()) {
         incomplete.add(summary.path("problem").asText());
       }
-      stdout.printf(Locale.ROOT, "%s: %d frames%n", in.video().path(), summary.path("frames").asLong());
-      for (Path p : List.of(o.annotatedVideo(), o.tracksJsonl(), o.tracksMot(), o.summary())) {
+      stdout.printf(Locale.ROOT, "%s: %d frames, %d highlights (media %d ms)%n", in.video().path(),
+          summary.path("frames").asLong(), summary.path("highlights").asLong(),
+          summary.path("highlight_media_ms").asLong());
+      List<Path> files = new ArrayList<>(List.of(o.annotatedVideo(), o.tracksJsonl(), o.tracksMot(),
+          o.highlightsJson(), o.highlightsVtt()));
+      for (Path p : List.of(o.clipsDir(), o.thumbsDir(), o.reel())) {
+        if (Files.exists(p)) {
+          files.add(p); // no highlights: no clips; no clip that fits: no reel
+        }
+      }
+      files.add(o.summary());
+      for (Path p : files) {
         stdout.println("  " + p.toAbsolutePath());
       }
     }

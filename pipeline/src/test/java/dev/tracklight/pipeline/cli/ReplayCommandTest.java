@@ -49,6 +49,8 @@ class ReplayCommandTest {
     assertBadInput("--fps", "replay", video.toString(), "--out", tmp.toString(), "--fps", "0");
     assertBadInput("--parallelism", "replay", video.toString(), "--out", tmp.toString(), "--parallelism", "0");
     assertBadInput("HOST:PORT", "replay", video.toString(), "--out", tmp.toString(), "--jobmanager", "nohostport");
+    assertBadInput("--reel-seconds: reel length must be in [0, 86400] seconds", "replay", video.toString(),
+        "--out", tmp.toString(), "--reel-seconds", "-1");
     assertBadInput("unknown class", "replay", video.toString(), "--out", tmp.toString(), "--classes", "unicorn");
     try (var left = Files.list(tmp)) {
       assertEquals(1, left.count(), "nothing written but the test's own file");
