@@ -14,6 +14,8 @@ import dev.tracklight.inference.TestAssets;
 import dev.tracklight.inference.batching.BatchingConfig;
 import dev.tracklight.inference.engine.DeviceSpec;
 import dev.tracklight.operators.annotation.AnnotationStyle;
+import dev.tracklight.operators.highlights.Rule;
+import dev.tracklight.operators.highlights.RuleParser;
 import dev.tracklight.operators.stream.FrameDetections;
 import dev.tracklight.operators.tracking.ByteTrackConfig;
 import dev.tracklight.pipeline.testing.TestClips;
@@ -56,6 +58,10 @@ class ReplayRestoreTest {
   static Path tmp;
   static Path clip;
 
+  /** Persons are in the hall from the first frame: one appearance highlight, restored with the job. */
+  static final List<Rule> RULES = new RuleParser(ClassNames.COCO).parse(List.of(Map.of("type",
+      "appearance", "name", "people", "classes", List.of("person"))));
+
   /** Failures injected across the test JVM (the tap is re-instantiated on restart). */
   static final AtomicInteger FAILURES = new AtomicInteger();
 
@@ -87,7 +93,7 @@ class ReplayRestoreTest {
         : UnaryOperator.identity();
     ReplayJob.build(env, ReplayInputs.probe(List.of(clip), out), VideoReadOptions.defaults(), detector,
         BatchingConfig.defaults().withMaxBatch(4), ByteTrackConfig.defaults(), AnnotationStyle.defaults(),
-        ClassNames.COCO.names(), Map.of("executor", "flink"), Duration.ofMinutes(2), tap);
+        ClassNames.COCO.names(), Map.of("executor", "flink"), Duration.ofMinutes(2), RULES, tap);
     env.execute("replay-restore-test");
   }
 
@@ -118,10 +124,28 @@ class ReplayRestoreTest {
       }
       assertEquals(CLIP_FRAMES, n, "annotated video has every frame once");
     }
-    try (var files = Files.list(restored.dir())) {
+    // The rules restored with the job: the same highlights, each with its media. (Clips may start
+    // later than the clean run's: each segment of the restored video starts with a keyframe.)
+    ObjectMapper json = new ObjectMapper();
+    JsonNode cleanHighlights = json.readTree(clean.highlightsJson().toFile()).get("highlights");
+    JsonNode restoredHighlights = json.readTree(restored.highlightsJson().toFile()).get("highlights");
+    assertEquals(withoutMedia(cleanHighlights), withoutMedia(restoredHighlights));
+    assertEquals(cleanHighlights.size(), summary.get("highlights").asInt());
+    assertTrue(cleanHighlights.size() > 0, "the appearance rule finds the hall's people");
+    for (JsonNode h : restoredHighlights) {
+      assertTrue(Files.size(restored.dir().resolve(h.get("clip").get("file").asText())) > 0, h.toString());
+      assertTrue(Files.size(restored.dir().resolve(h.get("thumbnail").asText())) > 0, h.toString());
+    }
+    try (var files = Files.walk(restored.dir())) {
       assertEquals(List.of(), files.filter(p -> p.getFileName().toString().startsWith(".")).toList(),
           "no staging left behind");
     }
+  }
+
+  private static JsonNode withoutMedia(JsonNode highlights) {
+    JsonNode copy = highlights.deepCopy();
+    copy.forEach(h -> ((com.fasterxml.jackson.databind.node.ObjectNode) h).remove(List.of("clip", "thumbnail")));
+    return copy;
   }
 
   /** Throws once, on the first attempt, at a frame after a completed checkpoint. */
