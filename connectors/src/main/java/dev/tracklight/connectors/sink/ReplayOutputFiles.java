@@ -66,7 +66,7 @@ public final class ReplayOutputFiles implements AutoCloseable {
   /**
    * Keyframe interval of the annotated video. Highlight clips are cut from it by stream copy and
    * so start at a keyframe: 1 s bounds how early a clip starts, for a few percent more bytes and
-   * encode time than the writer's 2 s default (measured in the branch report / connectors README).
+   * encode time than the writer's 2 s default (measured: docs/highlights.md, "Media of a replay").
    */
   static final double KEYFRAME_INTERVAL_SECONDS = 1.0;
 
