@@ -33,8 +33,9 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  *
  * <p><b>Why ImageIO, not OpenCV.</b> {@link BgrImage}'s layout is exactly a
  * {@code TYPE_3BYTE_BGR} raster, so ImageIO encodes straight from the frame's array and decodes
- * straight into a reused one, while OpenCV's {@code imencode}/{@code imdecode} (the
- * {@link ImageWriter} path) first copy the 2.7 MB frame into a native Mat and back. Measured on one
+ * straight into a reused one, while OpenCV's {@code imencode}/{@code imdecode} (what
+ * {@code media.ImageWriter} used before it moved to this codec) first copy the 2.7 MB frame into a
+ * native Mat and back. Measured on one
  * 1280x720 frame of {@code people_walking_overhead_720p.mp4} (quality 80, 60 calls, 3 rounds, a
  * 2-core machine shared with other builds): encode ImageIO 6.8-10.2 ms vs OpenCV 10.7-13.2 ms;
  * decode ImageIO 4.6-4.9 ms vs OpenCV 5.5-7.0 ms; both give the same bytes (78,465 B: the same

@@ -40,7 +40,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
  *   annotate the copy (20 tracked boxes with labels and 30-point trails, moving), JPEG-encode it
  *   (ImageIO), add it to the ring. Every frame of the video is measured after a warm-up; p50 /
  *   mean / p99 per stage. OpenCV's {@code imencode} of the same annotated frame (with its copy into
- *   a native Mat, as {@code ImageWriter} does) is timed alongside, to compare the two encoders.</li>
+ *   a native Mat, as {@code ImageWriter} did) is timed alongside, to compare the two encoders.</li>
  *   <li>Clip write time ({@link ClipEncoder#write}: thumbnail, JPEG decode, H.264 encode, rename)
  *   for a 10 s clip of those frames, all of them and every 5th (the hall video's 25 fps sampled
  *   at 5 fps, as a camera's {@code fps: 5} does), median of rounds.</li>
