@@ -33,7 +33,9 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * leave it). A video's files are published when its last frame arrives ({@link StreamEnd}); a
  * truncated input is published with {@code "complete": false}. The last frame carries all of the
  * video's highlights ({@code rules().highlights()}, best first); their clips, thumbnails and reel
- * are cut from the finished annotated video before anything is published.
+ * are cut from the finished annotated video before anything is published. That work runs on the
+ * task thread at the video's end (stream copy, no re-encoding: 0.3 s for six highlights of a
+ * 140 s video), so a checkpoint barrier arriving meanwhile waits for it.
  *
  * <p><b>Exactly once.</b> At each checkpoint the writer records per open video how far its staged
  * outputs got ({@link ReplayProgressState}); after a failure, the restored writer cuts them back to
