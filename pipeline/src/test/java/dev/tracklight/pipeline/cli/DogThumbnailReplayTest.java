@@ -1,0 +1,127 @@
+package dev.tracklight.pipeline.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracklight.connectors.media.ImageReader;
+import dev.tracklight.connectors.sink.ReplayOutputs;
+import dev.tracklight.connectors.video.VideoReadOptions;
+import dev.tracklight.connectors.video.VideoReader;
+import dev.tracklight.inference.BgrImage;
+import dev.tracklight.inference.Detections;
+import dev.tracklight.inference.DetectorOptions;
+import dev.tracklight.inference.TestAssets;
+import dev.tracklight.inference.YoloDetector;
+import dev.tracklight.inference.engine.DeviceSpec;
+import dev.tracklight.inference.model.ModelRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code tracklight replay --rules} on the golden-retriever clip with an appearance rule for dogs:
+ * every highlight's thumbnail shows the dog. The thumbnail's reference frame is the video frame of
+ * the highlight's peak: the replay's tracks have a dog box there, the detector run afresh on that
+ * source frame finds the dog at that box, and the thumbnail is that frame (closer to it than to
+ * frames a second away; it differs by the drawn annotations and JPEG). The detector is not run on
+ * the thumbnail itself: the drawn box and label over the dog drop its score (0.86 to 0.23 measured),
+ * which says nothing about the thumbnail.
+ */
+class DogThumbnailReplayTest {
+
+  private static final int DOG = 16;
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void dogHighlightThumbnailsShowTheDog() throws Exception {
+    Path rules = Files.writeString(tmp.resolve("rules.yaml"), "rules:\n  - {type: appearance, name:"
+        + " dog-arrives, classes: [dog], min_absence_seconds: 1.0}\n");
+    Path video = TestAssets.file("videos/dog_golden_retriever_swimming_360x204_h264.mp4");
+    CliRun run = CliRun.of("replay", video.toString(), "--out", tmp.resolve("out").toString(),
+        "--fps", "4", "--rules", rules.toString(), "--reel-seconds", "0");
+    assertEquals(0, run.exitCode(), run.err());
+    ReplayOutputs o = new ReplayOutputs(tmp.resolve("out/dog_golden_retriever_swimming_360x204_h264"));
+    ObjectMapper json = new ObjectMapper();
+    JsonNode highlights = json.readTree(o.highlightsJson().toFile()).get("highlights");
+    assertFalse(highlights.isEmpty(), "the dog is in most of the clip");
+    List<String> tracks = Files.readAllLines(o.tracksJsonl());
+    Path root = TestAssets.root();
+    try (YoloDetector detector = YoloDetector.open(
+        DetectorOptions.forModel("yolox-nano").withDevice(DeviceSpec.CPU).withConfidenceThreshold(0.25f),
+        new ModelRegistry(root, root.resolve("no-cache")))) {
+      for (JsonNode h : highlights) {
+        assertEquals(List.of("dog"), List.of(h.get("classes").get(0).asText()), h.toString());
+        long peak = h.get("peak_frame").asLong();
+        JsonNode peakLine = tracks.stream().map(l -> read(json, l))
+            .filter(l -> l.get("frame").asLong() == peak).findFirst().orElseThrow();
+        boolean dogTrack = false;
+        for (JsonNode t : peakLine.get("tracks")) {
+          dogTrack |= t.get("class").asText().equals("dog");
+        }
+        assertTrue(dogTrack, "a dog box at the peak frame of " + h + ": " + peakLine);
+        JsonNode box = null;
+        for (JsonNode t : peakLine.get("tracks")) {
+          if (t.get("class").asText().equals("dog")) {
+            box = t.get("box");
+          }
+        }
+        BgrImage source = frame(video, peak);
+        Detections found = detector.detect(source);
+        double best = 0;
+        for (int i = 0; i < found.size(); i++) {
+          if (found.classId(i) == DOG) {
+            best = Math.max(best, iou(box, found.x1(i), found.y1(i), found.x2(i), found.y2(i)));
+          }
+        }
+        assertTrue(best >= 0.5, "the detector finds the dog at the tracked box in frame " + peak + ": " + best);
+        BgrImage thumb = ImageReader.read(o.dir().resolve(h.get("thumbnail").asText()));
+        assertEquals(source.width(), thumb.width());
+        double same = mae(thumb, source);
+        long away = peak >= 24 ? peak - 24 : peak + 24;
+        assertTrue(same < mae(thumb, frame(video, away)), "thumbnail of " + h.get("id")
+            + " is frame " + peak + " (MAE " + same + "), not frame " + away);
+      }
+    }
+  }
+
+  private static BgrImage frame(Path video, long index) {
+    try (VideoReader reader = VideoReader.open(video, VideoReadOptions.defaults())) {
+      reader.seekToFrame(index);
+      return reader.next().orElseThrow().image();
+    }
+  }
+
+  private static double mae(BgrImage a, BgrImage b) {
+    long sum = 0;
+    for (int i = 0; i < a.pixels().length; i++) {
+      sum += Math.abs((a.pixels()[i] & 0xFF) - (b.pixels()[i] & 0xFF));
+    }
+    return (double) sum / a.pixels().length;
+  }
+
+  private static double iou(JsonNode box, float x1, float y1, float x2, float y2) {
+    double ax1 = box.get(0).asDouble();
+    double ay1 = box.get(1).asDouble();
+    double ax2 = box.get(2).asDouble();
+    double ay2 = box.get(3).asDouble();
+    double iw = Math.max(0, Math.min(ax2, x2) - Math.max(ax1, x1));
+    double ih = Math.max(0, Math.min(ay2, y2) - Math.max(ay1, y1));
+    double inter = iw * ih;
+    return inter / ((ax2 - ax1) * (ay2 - ay1) + (x2 - x1) * (y2 - y1) - inter);
+  }
+
+  private static JsonNode read(ObjectMapper json, String line) {
+    try {
+      return json.readTree(line);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
