@@ -59,6 +59,8 @@ final class DemoCommand implements Callable<Integer> {
       replay.out = out;
       replay.parallelism = 1;
       replay.maxDelayMs = 0; // one camera: waiting for a fuller batch only adds latency
+      // Fields set by hand get no picocli defaults: every option that has one is set here.
+      replay.reelSeconds = dev.tracklight.connectors.media.HighlightMediaOptions.DEFAULT_REEL_SECONDS;
       replay.detectorOptions = detectorOptions;
       replay.spec = spec;
       return replay.call();
