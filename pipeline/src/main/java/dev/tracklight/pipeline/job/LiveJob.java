@@ -60,6 +60,13 @@ public final class LiveJob {
   static final Duration OUT_OF_ORDERNESS = Duration.ofMillis(200);
   /** A camera silent this long stops holding back watermarks (it is reconnecting). */
   static final Duration IDLENESS = Duration.ofSeconds(5);
+  /**
+   * Flush interval of the network buffers between tasks (Flink's default is 100 ms): alerts and
+   * track lines leave the per-camera chains for the parallelism-1 sinks, and at a few records per
+   * second a buffer would otherwise wait the whole interval to fill. 10 ms costs a few more small
+   * network buffers per second, nothing next to inference.
+   */
+  static final long BUFFER_TIMEOUT_MS = 10;
   /** Past this, a frame's tracks are too late to be useful live; the job fails over instead. */
   static final Duration ASYNC_TIMEOUT = Duration.ofSeconds(30);
 
@@ -106,6 +113,7 @@ public final class LiveJob {
       DetectorOptions detector, List<String> classNames) {
     env.setMaxParallelism(ReplayJob.MAX_PARALLELISM);
     env.getConfig().enableObjectReuse();
+    env.setBufferTimeout(BUFFER_TIMEOUT_MS);
     List<LiveCameraSplit> cameras = new ArrayList<>();
     // The tracker's lost-track buffer is in frames: scale it by the rate frames actually arrive at.
     Map<String, Double> trackedFps = new HashMap<>();
