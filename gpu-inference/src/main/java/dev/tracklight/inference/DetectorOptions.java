@@ -2,6 +2,7 @@ package dev.tracklight.inference;
 
 import dev.tracklight.inference.engine.DeviceSpec;
 import dev.tracklight.inference.engine.EngineKind;
+import dev.tracklight.inference.engine.EngineThreads;
 import java.util.List;
 
 /**
@@ -18,10 +19,13 @@ import java.util.List;
  * @param classNames names replacing the model's own, or null
  * @param maxBatch most images per forward call for dynamic-batch models (bounds buffer memory)
  * @param maxDetections most detections returned per image (the best-scoring ones)
+ * @param threads how detection uses the CPU ({@link EngineThreads#ALONE} when null; the Flink jobs
+ *     use {@link EngineThreads#SHARED})
  */
 public record DetectorOptions(String model, EngineKind engine, DeviceSpec device,
     float confidenceThreshold, float iouThreshold, List<String> classes, ModelFamily family,
-    int inputSize, List<String> classNames, int maxBatch, int maxDetections) implements java.io.Serializable {
+    int inputSize, List<String> classNames, int maxBatch, int maxDetections, EngineThreads threads)
+    implements java.io.Serializable {
 
   /** YOLOX's and Ultralytics' demo default: keeps weak but plausible detections for tracking. */
   public static final float DEFAULT_CONFIDENCE = 0.25f;
@@ -57,6 +61,7 @@ public record DetectorOptions(String model, EngineKind engine, DeviceSpec device
     if (maxDetections < 1) {
       throw new InvalidInputException("max detections must be at least 1, got " + maxDetections);
     }
+    threads = threads == null ? EngineThreads.ALONE : threads;
   }
 
   private static void checkUnit(String what, float value) {
@@ -68,7 +73,7 @@ public record DetectorOptions(String model, EngineKind engine, DeviceSpec device
   /** Defaults for a model: auto engine and device, conf 0.25, IoU 0.45, all classes. */
   public static DetectorOptions forModel(String model) {
     return new DetectorOptions(model, null, DeviceSpec.AUTO, DEFAULT_CONFIDENCE, DEFAULT_IOU,
-        List.of(), null, 0, null, DEFAULT_MAX_BATCH, DEFAULT_MAX_DETECTIONS);
+        List.of(), null, 0, null, DEFAULT_MAX_BATCH, DEFAULT_MAX_DETECTIONS, EngineThreads.ALONE);
   }
 
   /**
@@ -79,56 +84,61 @@ public record DetectorOptions(String model, EngineKind engine, DeviceSpec device
   public DetectorOptions pinnedTo(ModelInfo loaded) {
     return new DetectorOptions(loaded.source().toAbsolutePath().toString(), loaded.engine(), device,
         confidenceThreshold, iouThreshold, classes, loaded.family(), loaded.inputSize(), classNames,
-        maxBatch, maxDetections);
+        maxBatch, maxDetections, threads);
   }
 
   public DetectorOptions withEngine(EngineKind value) {
     return new DetectorOptions(model, value, device, confidenceThreshold, iouThreshold, classes,
-        family, inputSize, classNames, maxBatch, maxDetections);
+        family, inputSize, classNames, maxBatch, maxDetections, threads);
   }
 
   public DetectorOptions withDevice(DeviceSpec value) {
     return new DetectorOptions(model, engine, value, confidenceThreshold, iouThreshold, classes,
-        family, inputSize, classNames, maxBatch, maxDetections);
+        family, inputSize, classNames, maxBatch, maxDetections, threads);
   }
 
   public DetectorOptions withConfidenceThreshold(float value) {
     return new DetectorOptions(model, engine, device, value, iouThreshold, classes, family,
-        inputSize, classNames, maxBatch, maxDetections);
+        inputSize, classNames, maxBatch, maxDetections, threads);
   }
 
   public DetectorOptions withIouThreshold(float value) {
     return new DetectorOptions(model, engine, device, confidenceThreshold, value, classes, family,
-        inputSize, classNames, maxBatch, maxDetections);
+        inputSize, classNames, maxBatch, maxDetections, threads);
   }
 
   public DetectorOptions withClasses(List<String> value) {
     return new DetectorOptions(model, engine, device, confidenceThreshold, iouThreshold, value,
-        family, inputSize, classNames, maxBatch, maxDetections);
+        family, inputSize, classNames, maxBatch, maxDetections, threads);
   }
 
   public DetectorOptions withFamily(ModelFamily value) {
     return new DetectorOptions(model, engine, device, confidenceThreshold, iouThreshold, classes,
-        value, inputSize, classNames, maxBatch, maxDetections);
+        value, inputSize, classNames, maxBatch, maxDetections, threads);
   }
 
   public DetectorOptions withInputSize(int value) {
     return new DetectorOptions(model, engine, device, confidenceThreshold, iouThreshold, classes,
-        family, value, classNames, maxBatch, maxDetections);
+        family, value, classNames, maxBatch, maxDetections, threads);
   }
 
   public DetectorOptions withClassNames(List<String> value) {
     return new DetectorOptions(model, engine, device, confidenceThreshold, iouThreshold, classes,
-        family, inputSize, value, maxBatch, maxDetections);
+        family, inputSize, value, maxBatch, maxDetections, threads);
   }
 
   public DetectorOptions withMaxBatch(int value) {
     return new DetectorOptions(model, engine, device, confidenceThreshold, iouThreshold, classes,
-        family, inputSize, classNames, value, maxDetections);
+        family, inputSize, classNames, value, maxDetections, threads);
   }
 
   public DetectorOptions withMaxDetections(int value) {
     return new DetectorOptions(model, engine, device, confidenceThreshold, iouThreshold, classes,
-        family, inputSize, classNames, maxBatch, value);
+        family, inputSize, classNames, maxBatch, value, threads);
+  }
+
+  public DetectorOptions withThreads(EngineThreads value) {
+    return new DetectorOptions(model, engine, device, confidenceThreshold, iouThreshold, classes,
+        family, inputSize, classNames, maxBatch, maxDetections, value);
   }
 }

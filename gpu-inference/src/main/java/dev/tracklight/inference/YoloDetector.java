@@ -98,7 +98,9 @@ public final class YoloDetector implements Detector {
 
   /**
    * Resolves {@code options.model()} in the registry (or as a path), loads it on the requested
-   * engine and device, and detects its family, input size and classes.
+   * engine and device, and detects its family, input size and classes. This is one copy of the
+   * model: it uses the intra-op threads and spinning of {@link DetectorOptions#threads()}, not its
+   * replicas ({@link ReplicatedDetector#open} does).
    *
    * @throws InvalidInputException for a missing or unloadable model, an unsupported layout, an
    *     unknown class name, or an unavailable GPU
@@ -106,16 +108,22 @@ public final class YoloDetector implements Detector {
   public static YoloDetector open(DetectorOptions options, ModelRegistry registry) {
     ResolvedModel resolved = registry.resolve(options.model());
     RegisteredModel registered = resolved.registered();
-    EngineKind engineKind = options.engine() != null ? options.engine()
+    EngineKind engineKind = engineKind(options, resolved);
+    int inputSizeHint = options.inputSize() > 0 ? options.inputSize()
+        : registered != null && registered.engine() == engineKind ? registered.inputSize() : 0;
+    InferenceEngine engine = DjlInferenceEngine.open(resolved.path(), engineKind, options.device(),
+        inputSizeHint, options.threads());
+    return new YoloDetector(engine, options, resolved.displayName(), resolved.path());
+  }
+
+  /** The engine that loads {@code resolved}: the options', else the registry's, else the file type's. */
+  static EngineKind engineKind(DetectorOptions options, ResolvedModel resolved) {
+    RegisteredModel registered = resolved.registered();
+    return options.engine() != null ? options.engine()
         : registered != null ? registered.engine()
         : EngineKind.forFile(resolved.path()).orElseThrow(() -> new InvalidInputException(
             "cannot tell which engine loads " + resolved.path()
                 + "; expected a .onnx or .pt file, or pass the engine (onnxruntime or pytorch)"));
-    int inputSizeHint = options.inputSize() > 0 ? options.inputSize()
-        : registered != null && registered.engine() == engineKind ? registered.inputSize() : 0;
-    InferenceEngine engine = DjlInferenceEngine.open(resolved.path(), engineKind, options.device(),
-        inputSizeHint);
-    return new YoloDetector(engine, options, resolved.displayName(), resolved.path());
   }
 
   private static ClassNames classNamesFor(DetectorOptions options, InferenceEngine engine,

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import ai.djl.engine.Engine;
 import dev.tracklight.inference.engine.DeviceSpec;
 import dev.tracklight.inference.engine.EngineKind;
+import dev.tracklight.inference.engine.EngineThreads;
 import dev.tracklight.inference.model.ModelRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -65,6 +66,13 @@ class DetectorBadInputTest {
     InvalidInputException torch = openFails(DetectorOptions.forModel(jpg).withDevice(DeviceSpec.CPU)
         .withEngine(EngineKind.PYTORCH));
     assertMentions(torch, "is not a TorchScript model");
+  }
+
+  @Test
+  void threadCountsForPyTorchAreRejected() {
+    InvalidInputException torch = openFails(DetectorOptions.forModel("yolox-nano-ts")
+        .withDevice(DeviceSpec.CPU).withThreads(new EngineThreads(1, 2, false)));
+    assertMentions(torch, "ONNX Runtime settings", "1 replica(s), 2 intra-op thread(s)", "pytorch");
   }
 
   @Test

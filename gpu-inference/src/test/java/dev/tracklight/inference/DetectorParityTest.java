@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tracklight.inference.engine.BatchMode;
 import dev.tracklight.inference.engine.DeviceSpec;
 import dev.tracklight.inference.engine.EngineKind;
+import dev.tracklight.inference.engine.EngineThreads;
 import dev.tracklight.inference.model.ModelRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -119,6 +120,25 @@ class DetectorParityTest {
     for (int i = 0; i < 4; i++) {
       Detections single = yoloxDynamic.detect(four.get(i));
       assertSame(single, batched.get(i), 1e-4f, 1e-2f, "image " + i);
+    }
+  }
+
+  /**
+   * ONNX Runtime thread settings change how a forward pass is split, not what it computes: one
+   * thread, and two spinning threads, give the default's detections (a different split may round
+   * a reduction differently, hence the tolerances of the batch test).
+   */
+  @Test
+  void threadSettingsKeepDetections() {
+    List<BgrImage> all = new ArrayList<>(images.values());
+    List<Detections> expected = yoloxDynamic.detect(all);
+    for (EngineThreads threads : List.of(new EngineThreads(1, 1, false), new EngineThreads(1, 2, true))) {
+      try (YoloDetector d = open(DetectorOptions.forModel("yolox-nano").withThreads(threads))) {
+        List<Detections> actual = d.detect(all);
+        for (int i = 0; i < all.size(); i++) {
+          assertSame(expected.get(i), actual.get(i), 1e-4f, 1e-2f, threads + ", image " + i);
+        }
+      }
     }
   }
 

@@ -85,4 +85,13 @@ public final class BatchStatistics implements BatchListener {
   public long rejected() {
     return rejected.sum();
   }
+
+  /** One line for a log: frames, batches, mean batch size, inference and queue wait per batch. */
+  @Override
+  public String toString() {
+    long n = batches.sum();
+    return String.format(java.util.Locale.ROOT,
+        "%d frames in %d batches (mean %.1f), %.1f ms inference and %.1f ms queue wait per batch",
+        frames.sum(), n, n == 0 ? 0.0 : (double) frames.sum() / n, meanInferenceMs(), meanQueueWaitMs());
+  }
 }

@@ -5,7 +5,7 @@ import dev.tracklight.inference.Detections;
 import dev.tracklight.inference.Detector;
 import dev.tracklight.inference.DetectorOptions;
 import dev.tracklight.inference.InvalidInputException;
-import dev.tracklight.inference.YoloDetector;
+import dev.tracklight.inference.ReplicatedDetector;
 import dev.tracklight.inference.model.ModelRegistry;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -126,19 +126,30 @@ public final class BatchingDetectionService implements AutoCloseable {
   }
 
   /**
-   * Opens a {@link YoloDetector} for {@code options} and serves it with {@code config}, the system
+   * Opens a detector for {@code options} ({@link ReplicatedDetector#open}: copies per
+   * {@link DetectorOptions#threads()}) and serves it with {@code config}, the system
    * clock and a {@link BatchStatistics} listener (see {@link #listener()}). The config is checked against the options before the model loads.
    */
   public static BatchingDetectionService open(DetectorOptions options, BatchingConfig config,
       ModelRegistry registry) {
     config.requireFits(options.maxBatch());
-    Detector detector = YoloDetector.open(options, registry);
+    Detector detector = ReplicatedDetector.open(options, registry);
     try {
-      return builder(detector, options.maxBatch()).config(config).listener(new BatchStatistics()).build();
+      return serve(detector, options, config);
     } catch (RuntimeException e) {
       detector.close();
       throw e;
     }
+  }
+
+  /**
+   * Serves an already open {@code detector} (opened with {@code options}) as {@link #open} would:
+   * {@code config}, the system clock, a {@link BatchStatistics} listener. Takes ownership of the
+   * detector once it returns; if it throws, the caller still owns it.
+   */
+  public static BatchingDetectionService serve(Detector detector, DetectorOptions options,
+      BatchingConfig config) {
+    return builder(detector, options.maxBatch()).config(config).listener(new BatchStatistics()).build();
   }
 
   /**
@@ -306,6 +317,9 @@ public final class BatchingDetectionService implements AutoCloseable {
       LOG.error("batching worker {} died; failing queued requests", worker.getName(), t);
     } finally {
       shutDown(fatal);
+      if (listener instanceof BatchStatistics stats && stats.batches() > 0) {
+        LOG.info("batching worker {} served {}", worker.getName(), stats);
+      }
       try {
         detector.close();
       } catch (RuntimeException e) {

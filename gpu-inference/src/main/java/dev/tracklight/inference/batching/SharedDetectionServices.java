@@ -88,7 +88,19 @@ public final class SharedDetectionServices {
    * @throws RuntimeException whatever the factory threw (the same for every caller that waited)
    */
   public Lease acquire(Key key) {
+    return acquire(key, factory);
+  }
+
+  /**
+   * As {@link #acquire(Key)}, but if no one holds {@code key}, the service is created by
+   * {@code create} instead of the registry's factory. A caller that already loaded the model (the
+   * CLI checks it before building a job) hands it over this way, and the job's subtasks, acquiring
+   * the same key, share it instead of loading the model again. {@code create} is not called when
+   * the key is live; then whatever it would have taken over stays the caller's.
+   */
+  public Lease acquire(Key key, ServiceFactory create) {
     Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(create, "create");
     Entry entry;
     boolean creator;
     synchronized (lock) {
@@ -102,7 +114,7 @@ public final class SharedDetectionServices {
     }
     if (creator) {
       try {
-        entry.service.complete(Objects.requireNonNull(factory.create(key),
+        entry.service.complete(Objects.requireNonNull(create.create(key),
             "service factory returned null"));
       } catch (RuntimeException | Error e) {
         synchronized (lock) {

@@ -2,6 +2,7 @@ package dev.tracklight.inference.engine;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
+import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import ai.djl.engine.StandardCapabilities;
@@ -13,8 +14,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
-import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.ParameterStore;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import dev.tracklight.inference.InvalidInputException;
 import java.io.IOException;
 import java.nio.ByteOrder;
@@ -37,8 +39,13 @@ import java.util.regex.Pattern;
  * cannot load is an {@link InvalidInputException}. DJL is put in offline mode before its first
  * engine starts ({@link DjlOfflineMode}): it never downloads, the natives come from the class path.
  *
- * <p><b>Ownership and threads.</b> Owns the DJL model (native session/module); {@link #close}
- * releases it. {@link #forward} is synchronized: DJL predictors/blocks are not documented as safe
+ * <p><b>CPU threads.</b> ONNX Runtime models get their own session options built from
+ * {@link EngineThreads} (intra-op thread count, spinning); DJL's option strings cannot carry the
+ * spinning switch, so the model is loaded with a {@link OrtSession.SessionOptions} object, which
+ * this engine owns and closes with the model.
+ *
+ * <p><b>Ownership and threads.</b> Owns the DJL model (native session/module) and its ONNX Runtime
+ * session options; {@link #close} releases them. {@link #forward} is synchronized: DJL predictors/blocks are not documented as safe
  * for concurrent use and a detector runs one batch at a time anyway. Each call allocates its native
  * tensors in a sub-manager that is closed before returning, so nothing native accumulates.
  */
@@ -49,7 +56,15 @@ public final class DjlInferenceEngine implements InferenceEngine {
 
   private static final Pattern FIRST_INT = Pattern.compile("(\\d+)");
 
-  private final ZooModel<NDList, NDList> model;
+  /**
+   * ONNX Runtime's session config key for spinning (onnxruntime_session_options_config_keys.h);
+   * "0" makes idle intra-op pool threads sleep instead of busy-waiting.
+   */
+  static final String ORT_INTRA_OP_SPINNING = "session.intra_op.allow_spinning";
+
+  private final Model model;
+  /** Our session options (ONNX Runtime only; null for PyTorch), closed after the model. */
+  private final AutoCloseable sessionOptions;
   private final Block block;
   private final ParameterStore parameterStore;
   private final EngineKind engineKind;
@@ -61,9 +76,10 @@ public final class DjlInferenceEngine implements InferenceEngine {
   private int outputFloatsPerImage;
   private boolean closed;
 
-  private DjlInferenceEngine(ZooModel<NDList, NDList> model, EngineKind engineKind,
+  private DjlInferenceEngine(Model model, AutoCloseable sessionOptions, EngineKind engineKind,
       DeviceSpec device, Map<String, String> metadata, int inputSize) {
     this.model = model;
+    this.sessionOptions = sessionOptions;
     this.block = model.getBlock();
     this.parameterStore = new ParameterStore(model.getNDManager(), false);
     this.engineKind = engineKind;
@@ -79,16 +95,22 @@ public final class DjlInferenceEngine implements InferenceEngine {
    * @param kind the engine to load it with
    * @param requested the device asked for; resolved against the GPUs the engine sees
    * @param inputSizeHint the square input side to use when the model does not fix it; 0 for none
+   * @param threads CPU thread settings of this one copy of the model (its {@code replicas} are the
+   *     caller's business): intra-op threads (0 = the engine's default) and spinning, for ONNX
+   *     Runtime; the PyTorch engine rejects explicit values ({@link EngineThreads#resolve})
    * @throws InvalidInputException if the file is missing, not a model for this engine, has an
    *     input other than one {@code [B, 3, S, S]} float tensor, or a GPU is requested but absent
    */
   public static DjlInferenceEngine open(Path file, EngineKind kind, DeviceSpec requested,
-      int inputSizeHint) {
+      int inputSizeHint, EngineThreads threads) {
     if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
       throw new InvalidInputException("model file " + file + " does not exist or is not a readable file");
     }
     if (inputSizeHint < 0) {
       throw new InvalidInputException("input size must be positive, got " + inputSizeHint);
+    }
+    if (kind == EngineKind.PYTORCH) {
+      threads.resolve(kind, 1); // fails fast on settings LibTorch cannot take per model
     }
     DjlOfflineMode.ensure();
     // DJL creates the process-wide OrtEnvironment (with its thread pool settings), so it must
@@ -100,32 +122,83 @@ public final class DjlInferenceEngine implements InferenceEngine {
     Device djlDevice = resolved.kind() == DeviceSpec.Kind.GPU
         ? Device.gpu(resolved.gpuIndex()) : Device.cpu();
 
-    Criteria.Builder<NDList, NDList> criteria = Criteria.builder()
-        .setTypes(NDList.class, NDList.class)
-        .optModelPath(file.toAbsolutePath())
-        .optEngine(kind.djlName())
-        .optDevice(djlDevice);
-    if (kind == EngineKind.PYTORCH) {
-      // Lets a model traced on a GPU load on the CPU and vice versa.
-      criteria.optOption("mapLocation", "true");
-    }
-    ZooModel<NDList, NDList> model;
+    Model model;
+    OrtSession.SessionOptions sessionOptions = null;
     try {
-      model = criteria.build().loadModel();
+      if (kind == EngineKind.ONNXRUNTIME) {
+        sessionOptions = sessionOptions(threads);
+        model = Model.newInstance(file.getFileName().toString(), djlDevice, kind.djlName());
+        try {
+          model.load(file.toAbsolutePath(), null, Map.of("sessionOptions", sessionOptions));
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+          model.close();
+          throw e;
+        }
+      } else {
+        Criteria.Builder<NDList, NDList> criteria = Criteria.builder()
+            .setTypes(NDList.class, NDList.class)
+            .optModelPath(file.toAbsolutePath())
+            .optEngine(kind.djlName())
+            .optDevice(djlDevice)
+            // Lets a model traced on a GPU load on the CPU and vice versa.
+            .optOption("mapLocation", "true");
+        model = criteria.build().loadModel();
+      }
     } catch (ModelNotFoundException | MalformedModelException | IOException | EngineException e) {
+      closeQuietly(sessionOptions);
       throw notAModel(file, kind, e);
+    } catch (RuntimeException e) {
+      closeQuietly(sessionOptions);
+      throw e;
     }
     try {
       int[] declared = signature == null ? null : declaredInput(signature.inputDims(), file);
       Map<String, String> metadata = signature == null ? Map.of() : signature.metadata();
       int inputSize = chooseInputSize(declared, inputSizeHint, metadata, file);
-      DjlInferenceEngine result = new DjlInferenceEngine(model, kind, resolved, metadata, inputSize);
+      DjlInferenceEngine result = new DjlInferenceEngine(model, sessionOptions, kind, resolved,
+          metadata, inputSize);
       result.probe(declared, file);
       return result;
     } catch (RuntimeException e) {
       model.close();
+      closeQuietly(sessionOptions);
       throw e;
     }
+  }
+
+  /** ONNX Runtime session options for {@code threads}; the caller owns (closes) them. */
+  static OrtSession.SessionOptions sessionOptions(EngineThreads threads) {
+    OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+    try {
+      if (threads.intraOpThreads() > 0) {
+        options.setIntraOpNumThreads(threads.intraOpThreads());
+      }
+      options.addConfigEntry(ORT_INTRA_OP_SPINNING, threads.spinning() ? "1" : "0");
+      return options;
+    } catch (OrtException e) {
+      options.close();
+      throw new IllegalStateException("ONNX Runtime rejected session options " + threads + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // Only native option memory; nothing depends on it any more.
+      }
+    }
+  }
+
+  /**
+   * The device {@code requested} resolves to for {@code kind} on this machine ({@code auto}: a GPU
+   * the engine build can use, else the CPU), as {@link #open} would resolve it. Starts the engine.
+   */
+  public static DeviceSpec resolveDevice(EngineKind kind, DeviceSpec requested) {
+    DjlOfflineMode.ensure();
+    return requested.resolve(usableGpus(Engine.getEngine(kind.djlName())));
   }
 
   /**
@@ -310,6 +383,7 @@ public final class DjlInferenceEngine implements InferenceEngine {
     if (!closed) {
       closed = true;
       model.close();
+      closeQuietly(sessionOptions);
     }
   }
 

@@ -130,6 +130,28 @@ class SharedDetectionServicesTest {
     factory.assertEachClosedExactlyOnce();
   }
 
+  /** How the CLI hands its already loaded model to the job's subtasks (ReplayCommand). */
+  @Test
+  void aHandedOverServiceIsSharedAndTheFactoryIsNotCalled() {
+    CountingFactory factory = new CountingFactory();
+    CountingFactory handOver = new CountingFactory();
+    SharedDetectionServices registry = new SharedDetectionServices(factory);
+    try (SharedDetectionServices.Lease cli = registry.acquire(KEY, handOver)) {
+      try (SharedDetectionServices.Lease subtask = registry.acquire(KEY)) {
+        assertSame(cli.service(), subtask.service());
+      }
+      // The key is live: a second hand-over is not taken (the caller keeps its model).
+      try (SharedDetectionServices.Lease again = registry.acquire(KEY, handOver)) {
+        assertSame(cli.service(), again.service());
+      }
+      assertTrue(!cli.service().isClosed(), "the CLI's lease still holds the service");
+    }
+    assertEquals(0, factory.created.get());
+    assertEquals(1, handOver.created.get());
+    handOver.assertEachClosedExactlyOnce();
+    assertEquals(0, registry.liveServices());
+  }
+
   @Test
   void differentKeysGetDifferentServices() {
     CountingFactory factory = new CountingFactory();

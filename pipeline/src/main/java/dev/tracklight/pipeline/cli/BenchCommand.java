@@ -218,11 +218,24 @@ final class BenchCommand implements Runnable {
             + " (default: ${DEFAULT-VALUE}).")
     int cachedFrames;
 
+    @Option(names = "--skip", split = ",", paramLabel = "VARIANT",
+        description = "Standard variants to leave out: flink_max_delay_0, flink_parallelism_2,"
+            + " serial_spinning_off (default: none).")
+    java.util.List<String> skip = new java.util.ArrayList<>();
+
+    @Option(names = "--variant", paramLabel = "NAME=ARGS",
+        description = "An extra child variant compared with serial, e.g."
+            + " 'flink_t1=replay --intra-op-threads 1' or 'serial_spin=demo --executor serial --spinning'"
+            + " (video and model are added; repeatable).")
+    java.util.List<String> variants = new java.util.ArrayList<>();
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws java.io.IOException {
+      java.util.List<ReplayBench.ProcessVariant> extra = variants.stream()
+          .map(ReplayBench.ProcessVariant::parse).toList();
       Path input = video;
       if (input == null) {
         String assets = System.getenv(ModelRegistry.ASSETS_ENV);
@@ -234,7 +247,8 @@ final class BenchCommand implements Runnable {
       }
       Path work = Files.createTempDirectory("tracklight-bench-replay");
       try {
-        ReplayBench.Settings settings = new ReplayBench.Settings(input, model, rounds, cachedFrames, work);
+        ReplayBench.Settings settings = new ReplayBench.Settings(input, model, rounds, cachedFrames, work,
+            java.util.Set.copyOf(skip), extra);
         Map<String, Object> result = new ReplayBench(settings, ReplayProcess.likeThisJvm(),
             ModelRegistry.fromEnvironment(), System::nanoTime, java.time.Clock.systemUTC(),
             spec.commandLine().getErr()).run();

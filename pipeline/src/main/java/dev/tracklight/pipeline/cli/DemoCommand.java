@@ -2,7 +2,7 @@ package dev.tracklight.pipeline.cli;
 
 import dev.tracklight.inference.Detector;
 import dev.tracklight.inference.InvalidInputException;
-import dev.tracklight.inference.YoloDetector;
+import dev.tracklight.inference.ReplicatedDetector;
 import dev.tracklight.inference.model.ModelRegistry;
 import dev.tracklight.operators.annotation.AnnotationStyle;
 import dev.tracklight.operators.tracking.ByteTrackConfig;
@@ -70,7 +70,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter stdout = spec.commandLine().getOut();
-    try (Detector detector = YoloDetector.open(detectorOptions.toOptions(), ModelRegistry.fromEnvironment())) {
+    try (Detector detector = ReplicatedDetector.open(detectorOptions.toOptions(), ModelRegistry.fromEnvironment())) {
       SerialReplay replay = new SerialReplay(detector, ByteTrackConfig.defaults(),
           AnnotationStyle.defaults(), System::nanoTime);
       SerialReplay.Result r = replay.replay(input, ReplayOutputs.under(out, input),

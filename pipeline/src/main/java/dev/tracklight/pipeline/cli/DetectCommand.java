@@ -14,7 +14,7 @@ import dev.tracklight.inference.ClassNames;
 import dev.tracklight.inference.Detections;
 import dev.tracklight.inference.Detector;
 import dev.tracklight.inference.InvalidInputException;
-import dev.tracklight.inference.YoloDetector;
+import dev.tracklight.inference.ReplicatedDetector;
 import dev.tracklight.inference.model.ModelRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -94,7 +94,7 @@ final class DetectCommand implements Callable<Integer> {
       sources.add(new Source(p, kind));
     }
     PrintWriter out = spec.commandLine().getOut();
-    try (Detector detector = YoloDetector.open(detectorOptions.toOptions(), ModelRegistry.fromEnvironment())) {
+    try (Detector detector = ReplicatedDetector.open(detectorOptions.toOptions(), ModelRegistry.fromEnvironment())) {
       for (Source s : sources) {
         List<String> lines;
         if (s.kind() == MediaKind.IMAGE) {

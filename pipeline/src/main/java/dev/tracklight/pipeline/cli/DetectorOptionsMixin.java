@@ -4,6 +4,7 @@ import dev.tracklight.inference.DetectorOptions;
 import dev.tracklight.inference.ModelFamily;
 import dev.tracklight.inference.engine.DeviceSpec;
 import dev.tracklight.inference.engine.EngineKind;
+import dev.tracklight.inference.engine.EngineThreads;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -52,14 +53,41 @@ final class DetectorOptionsMixin {
       description = "Most images per forward call (default: ${DEFAULT-VALUE}).")
   int maxBatch;
 
+  @Option(names = "--replicas", paramLabel = "N",
+      description = "Copies of the model splitting each batch, one thread each; 0 = one per core"
+          + " (default: 1 for a detector alone, 0 in Flink jobs; ONNX Runtime only).")
+  Integer replicas;
+
+  @Option(names = "--intra-op-threads", paramLabel = "N",
+      description = "Threads per forward pass of one copy; 0 = automatic (default: 0; ONNX Runtime only).")
+  Integer intraOpThreads;
+
+  @Option(names = "--spinning", arity = "1", paramLabel = "true|false",
+      description = "Let ONNX Runtime's idle threads busy-wait: faster alone, slower when other work"
+          + " shares the cores (default: true for a detector alone, false in Flink jobs).")
+  Boolean spinning;
+
+  /** The options for a detector alone (the detect command, the serial loop). */
   DetectorOptions toOptions() {
+    return toOptions(EngineThreads.ALONE);
+  }
+
+  /**
+   * The options, with thread settings not given on the command line taken from {@code defaults}
+   * ({@link EngineThreads#SHARED} for the Flink jobs, where other stages run on the same cores).
+   */
+  DetectorOptions toOptions(EngineThreads defaults) {
     DetectorOptions options = DetectorOptions.forModel(model)
         .withDevice(DeviceSpec.parse(device))
         .withConfidenceThreshold(confidence)
         .withIouThreshold(iou)
         .withClasses(classes)
         .withInputSize(inputSize)
-        .withMaxBatch(maxBatch);
+        .withMaxBatch(maxBatch)
+        .withThreads(new EngineThreads(
+            replicas != null ? replicas : defaults.replicas(),
+            intraOpThreads != null ? intraOpThreads : defaults.intraOpThreads(),
+            spinning != null ? spinning : defaults.spinning()));
     if (engine != null) {
       options = options.withEngine(EngineKind.parse(engine));
     }

@@ -10,8 +10,12 @@ import dev.tracklight.connectors.video.VideoReadOptions;
 import dev.tracklight.inference.DetectorOptions;
 import dev.tracklight.inference.InvalidInputException;
 import dev.tracklight.inference.ModelInfo;
-import dev.tracklight.inference.YoloDetector;
+import dev.tracklight.inference.Detector;
+import dev.tracklight.inference.ReplicatedDetector;
+import dev.tracklight.inference.engine.EngineThreads;
 import dev.tracklight.inference.batching.BatchingConfig;
+import dev.tracklight.inference.batching.BatchingDetectionService;
+import dev.tracklight.inference.batching.SharedDetectionServices;
 import dev.tracklight.inference.model.ModelRegistry;
 import dev.tracklight.operators.annotation.AnnotationStyle;
 import dev.tracklight.operators.tracking.ByteTrackConfig;
@@ -22,6 +26,7 @@ import dev.tracklight.pipeline.config.JobConfig;
 import dev.tracklight.pipeline.config.RuleConfig;
 import dev.tracklight.pipeline.job.AlertSinks;
 import dev.tracklight.pipeline.job.ClusterJobProgress;
+import dev.tracklight.pipeline.job.EarlyLocalCluster;
 import dev.tracklight.pipeline.job.JobEnvironments;
 import dev.tracklight.pipeline.job.ReplayInputs;
 import dev.tracklight.pipeline.job.ReplayJob;
@@ -41,6 +46,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.JobListener;
 import java.util.function.UnaryOperator;
@@ -125,6 +131,8 @@ final class ReplayCommand implements Callable<Integer> {
       throw new InvalidInputException("--fps must be in (0, 1000], got " + sampleFps);
     }
     RuleConfig ruleConfig = rulesFile == null ? RuleConfig.DEFAULTS : RuleConfig.load(rulesFile);
+    // The job detects while its task thread decodes and encodes: shared-core thread settings.
+    DetectorOptions options = detectorOptions.toOptions(EngineThreads.SHARED);
     HighlightMediaOptions media;
     try {
       media = HighlightMediaOptions.defaults().withReelSeconds(reelSeconds);
@@ -134,31 +142,86 @@ final class ReplayCommand implements Callable<Integer> {
     List<ReplayJob.Input> inputs = ReplayInputs.probe(videos, out, Optional.ofNullable(sampleFps))
         .stream().map(in -> new ReplayJob.Input(in.cameraId(), in.video().withMedia(media),
             in.expectedFrames())).toList();
+    Configuration flinkConf = JobEnvironments.configuration(Optional.ofNullable(jobManager),
+        Duration.ofMillis(checkpointMs), Optional.ofNullable(checkpointDir));
+    // Locally, the MiniCluster starts now, while the model loads (the videos are checked first:
+    // a bad one needs no cluster).
+    try (EarlyLocalCluster early = jobManager == null ? EarlyLocalCluster.start(flinkConf, parallelism) : null) {
+      return prepareAndRun(inputs, ruleConfig, options, early);
+    }
+  }
+
+  private int prepareAndRun(List<ReplayJob.Input> inputs, RuleConfig ruleConfig, DetectorOptions options,
+      EarlyLocalCluster early) throws Exception {
     VideoReadOptions read = sampleFps == null ? VideoReadOptions.defaults()
         : VideoReadOptions.defaults().withSampling(FrameSampling.targetFps(sampleFps));
-    DetectorOptions options = detectorOptions.toOptions();
+    List<Rule> rules;
+    DetectorOptions resolved;
+    BatchingConfig batching;
     // Load the model once here: a bad model, class or device fails now, in one line, not in Flink.
     List<String> classNames;
     ModelInfo model;
-    try (YoloDetector probe = YoloDetector.open(options, ModelRegistry.fromEnvironment())) {
+    Detector probe = ReplicatedDetector.open(options, ModelRegistry.fromEnvironment());
+    SharedDetectionServices.Lease preloaded = null;
+    try {
       classNames = probe.classNames().names();
       model = probe.info();
+      // Rules name classes of this model: validate them now, before anything runs.
+      rules = ruleConfig.parse(new ClassNames(classNames));
+      resolved = options.pinnedTo(model);
+      batching = BatchingConfig.defaults().withMaxBatch(Math.min(options.maxBatch(),
+          BatchingConfig.DEFAULT_MAX_BATCH)).withMaxDelay(Duration.ofMillis(maxDelayMs));
+      if (jobManager == null) {
+        preloaded = handOver(probe, resolved, batching);
+      }
+    } finally {
+      if (preloaded == null) {
+        probe.close();
+      }
     }
-    // Rules name classes of this model: validate them now, before anything runs.
-    List<Rule> rules = ruleConfig.parse(new ClassNames(classNames));
-    // Every subtask must load the same file, wherever its registry would resolve the name.
-    DetectorOptions resolved = options.pinnedTo(model);
+    try (SharedDetectionServices.Lease held = preloaded) {
+      return run(inputs, read, classNames, model, rules, resolved, batching, early);
+    }
+  }
+
+  /**
+   * On the embedded MiniCluster the job's subtasks run in this JVM and acquire their detector from
+   * {@link SharedDetectionServices#global()}: the model loaded for the checks above is handed over
+   * there under the key they will ask for (the job's own detector options and replay batching), so
+   * they share it instead of loading it again (a second ONNX session costs start-up time; its
+   * further copies, if any, are loading meanwhile, while the MiniCluster starts). The lease
+   * is held until the job ends; null if the key was live already (the probe is then the caller's).
+   */
+  private static SharedDetectionServices.Lease handOver(Detector probe, DetectorOptions resolved,
+      BatchingConfig batching) {
+    SharedDetectionServices.Key key = new SharedDetectionServices.Key(resolved,
+        ReplayJob.forReplay(batching, ASYNC_TIMEOUT));
+    boolean[] taken = {false};
+    SharedDetectionServices.Lease lease = SharedDetectionServices.global().acquire(key, k -> {
+      BatchingDetectionService service = BatchingDetectionService.serve(probe, resolved, k.batching());
+      taken[0] = true;
+      return service;
+    });
+    if (!taken[0]) {
+      lease.close();
+      return null;
+    }
+    return lease;
+  }
+
+  private int run(List<ReplayJob.Input> inputs, VideoReadOptions read, List<String> classNames,
+      ModelInfo model, List<Rule> rules, DetectorOptions resolved, BatchingConfig batching,
+      EarlyLocalCluster early) throws Exception {
     long totalFrames = inputs.stream().mapToLong(ReplayJob.Input::expectedFrames).sum();
-    StreamExecutionEnvironment env = JobEnvironments.create(Optional.ofNullable(jobManager), parallelism,
-        Duration.ofMillis(checkpointMs), Optional.ofNullable(checkpointDir));
+    StreamExecutionEnvironment env = early != null ? early.environment()
+        : JobEnvironments.create(Optional.ofNullable(jobManager), parallelism,
+            Duration.ofMillis(checkpointMs), Optional.ofNullable(checkpointDir));
     Map<String, String> runInfo = new LinkedHashMap<>();
     runInfo.put("model", model.name());
     runInfo.put("engine", model.engine().cliName());
     runInfo.put("device", model.device().toString());
     runInfo.put("executor", jobManager == null ? "flink-minicluster" : "flink-cluster");
     runInfo.put("parallelism", Integer.toString(parallelism));
-    BatchingConfig batching = BatchingConfig.defaults().withMaxBatch(Math.min(options.maxBatch(),
-        BatchingConfig.DEFAULT_MAX_BATCH)).withMaxDelay(Duration.ofMillis(maxDelayMs));
     DataStream<Alert> alerts = ReplayJob.build(env, inputs, read, resolved, batching,
         ByteTrackConfig.defaults(), AnnotationStyle.defaults(), classNames, runInfo, ASYNC_TIMEOUT,
         rules, UnaryOperator.identity());

@@ -5,6 +5,7 @@ import dev.tracklight.inference.InvalidInputException;
 import dev.tracklight.inference.ModelFamily;
 import dev.tracklight.inference.engine.DeviceSpec;
 import dev.tracklight.inference.engine.EngineKind;
+import dev.tracklight.inference.engine.EngineThreads;
 import dev.tracklight.operators.tracking.ByteTrackConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -136,7 +137,12 @@ public final class JobConfigLoader {
           .withConfidenceThreshold((float) m.number("conf", DetectorOptions.DEFAULT_CONFIDENCE, 0, 1))
           .withIouThreshold((float) m.number("iou", DetectorOptions.DEFAULT_IOU, 0, 1))
           .withClasses(m.stringList("classes"))
-          .withMaxBatch(m.integer("max_batch", DetectorOptions.DEFAULT_MAX_BATCH, 1, 1024));
+          .withMaxBatch(m.integer("max_batch", DetectorOptions.DEFAULT_MAX_BATCH, 1, 1024))
+          // The live job detects while its task threads decode: shared-core settings by default.
+          .withThreads(new EngineThreads(
+              m.integer("replicas", EngineThreads.SHARED.replicas(), 0, EngineThreads.MAX_THREADS),
+              m.integer("intra_op_threads", EngineThreads.SHARED.intraOpThreads(), 0, EngineThreads.MAX_THREADS),
+              m.bool("spinning", EngineThreads.SHARED.spinning())));
       Optional<String> engine = m.optionalString("engine");
       if (engine.isPresent()) {
         o = o.withEngine(EngineKind.parse(engine.get()));

@@ -28,10 +28,40 @@ public final class JobEnvironments {
    */
   public static StreamExecutionEnvironment create(Optional<String> jobManager, int parallelism,
       Duration checkpointInterval, Optional<String> checkpointDir) {
+    requireParallelism(parallelism);
+    Configuration conf = configuration(jobManager, checkpointInterval, checkpointDir);
+    StreamExecutionEnvironment env;
+    if (jobManager.isPresent()) {
+      String[] hostPort = jobManager.get().split(":", 2);
+      int port;
+      try {
+        port = Integer.parseInt(hostPort.length == 2 ? hostPort[1] : "");
+      } catch (NumberFormatException e) {
+        throw new InvalidInputException("--jobmanager '" + jobManager.get() + "' is not HOST:PORT;"
+            + " expected the REST address of a Flink cluster, e.g. flink-jm:8081");
+      }
+      env = StreamExecutionEnvironment.createRemoteEnvironment(hostPort[0], port, conf, ownJar().toString());
+    } else {
+      env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+    }
+    env.setParallelism(parallelism);
+    return env;
+  }
+
+  /** Fails fast on a parallelism out of {@code 1..}{@link ReplayJob#MAX_PARALLELISM}. */
+  static void requireParallelism(int parallelism) {
     if (parallelism < 1 || parallelism > ReplayJob.MAX_PARALLELISM) {
       throw new InvalidInputException("--parallelism must be in 1.." + ReplayJob.MAX_PARALLELISM
           + ", got " + parallelism);
     }
+  }
+
+  /**
+   * The job's Flink configuration: restart strategy, and checkpointing with its storage (a temp
+   * folder locally when none is given). Also what {@link EarlyLocalCluster} starts with.
+   */
+  public static Configuration configuration(Optional<String> jobManager, Duration checkpointInterval,
+      Optional<String> checkpointDir) {
     Configuration conf = new Configuration();
     if (checkpointInterval.isZero()) {
       // Without checkpoints a restart would replay from the start: fail fast and say why instead.
@@ -57,22 +87,7 @@ public final class JobEnvironments {
       conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
       conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
     }
-    StreamExecutionEnvironment env;
-    if (jobManager.isPresent()) {
-      String[] hostPort = jobManager.get().split(":", 2);
-      int port;
-      try {
-        port = Integer.parseInt(hostPort.length == 2 ? hostPort[1] : "");
-      } catch (NumberFormatException e) {
-        throw new InvalidInputException("--jobmanager '" + jobManager.get() + "' is not HOST:PORT;"
-            + " expected the REST address of a Flink cluster, e.g. flink-jm:8081");
-      }
-      env = StreamExecutionEnvironment.createRemoteEnvironment(hostPort[0], port, conf, ownJar().toString());
-    } else {
-      env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
-    }
-    env.setParallelism(parallelism);
-    return env;
+    return conf;
   }
 
   /** The shaded jar this CLI runs from, shipped to the cluster as the job jar. */

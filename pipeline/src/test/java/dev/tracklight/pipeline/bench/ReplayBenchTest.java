@@ -51,11 +51,12 @@ class ReplayBenchTest {
     assertNotNull(report.get("load_average_before"), "Linux reports a load average");
     Map<?, ?> results = (Map<?, ?>) report.get("results");
     assertEquals(List.of("inference_only_batch_1", "inference_only_batch_4", "flink", "flink_max_delay_0",
-        "flink_parallelism_2", "serial"), List.copyOf(results.keySet()));
+        "flink_parallelism_2", "serial", "serial_spinning_off"), List.copyOf(results.keySet()));
     for (Object value : results.values()) {
       assertTrue(((Number) ((Map<?, ?>) value).get("fps")).doubleValue() > 0, value.toString());
     }
-    for (String variant : List.of("flink", "flink_max_delay_0", "flink_parallelism_2", "serial")) {
+    for (String variant : List.of("flink", "flink_max_delay_0", "flink_parallelism_2", "serial",
+        "serial_spinning_off")) {
       Map<?, ?> r = (Map<?, ?>) results.get(variant);
       Map<?, ?> round = (Map<?, ?>) ((List<?>) r.get("rounds")).get(0);
       assertEquals((long) CLIP_FRAMES, round.get("frames"), variant + " replayed every frame");
@@ -77,7 +78,7 @@ class ReplayBenchTest {
     assertTrue(((Number) flinkStages.get("encode")).doubleValue() > 0, "encode time was recorded");
 
     Map<?, ?> ratios = (Map<?, ?>) report.get("ratios");
-    for (String key : List.of("flink_over_serial", "flink_over_inference_only_batch_1",
+    for (String key : List.of("flink_over_serial", "flink_over_best_serial", "flink_over_inference_only_batch_1",
         "flink_over_inference_only_batch_4", "flink_parallelism_2_over_flink", "flink_over_serial_in_pipeline")) {
       assertTrue(((Number) ratios.get(key)).doubleValue() > 0, key + " = " + ratios.get(key));
     }
@@ -96,6 +97,35 @@ class ReplayBenchTest {
         () -> new ReplayBench.Settings(video, "yolox-nano", 0, 8, tmp));
     assertEquals("--rounds must be at least 1, got 0", rounds.getMessage());
     assertThrows(InvalidInputException.class, () -> new ReplayBench.Settings(video, "yolox-nano", 1, 0, tmp));
+  }
+
+  @Test
+  void extraVariantsGetVideoAndModelAndSkippedOnesAreLeftOut() throws Exception {
+    Path video = Files.createFile(tmp.resolve("v.mp4"));
+    String v = video.toAbsolutePath().toString();
+    ReplayBench.ProcessVariant t1 = ReplayBench.ProcessVariant.parse("flink_t1=replay --intra-op-threads 1");
+    ReplayBench.ProcessVariant spin = ReplayBench.ProcessVariant.parse("serial_spin = demo --executor serial --spinning true");
+    List<ReplayBench.ProcessVariant> all = ReplayBench.processVariants(video, "m",
+        java.util.Set.of("flink_parallelism_2"), List.of(t1, spin));
+    assertEquals(List.of("flink", "flink_max_delay_0", "serial", "serial_spinning_off", "flink_t1", "serial_spin"),
+        all.stream().map(ReplayBench.ProcessVariant::name).toList());
+    assertEquals(List.of("replay", v, "--model", "m", "--intra-op-threads", "1"), all.get(4).args());
+    assertEquals(List.of("demo", "--video", v, "--model", "m", "--executor", "serial", "--spinning", "true"),
+        all.get(5).args());
+    assertEquals(List.of("demo", "--video", v, "--model", "m", "--executor", "serial"), all.get(2).args());
+
+    for (String bad : List.of("noequals", "x=detect a.jpg", "Bad-Name=replay", "x=")) {
+      InvalidInputException e = assertThrows(InvalidInputException.class,
+          () -> ReplayBench.ProcessVariant.parse(bad));
+      assertTrue(e.getMessage().startsWith("--variant '" + bad + "': expected NAME=replay ARGS..."), e.getMessage());
+    }
+    InvalidInputException skip = assertThrows(InvalidInputException.class, () -> new ReplayBench.Settings(
+        video, "m", 1, 8, tmp, java.util.Set.of("serial"), List.of()));
+    assertEquals("--skip serial: expected one of [flink_max_delay_0, flink_parallelism_2, serial_spinning_off]",
+        skip.getMessage());
+    InvalidInputException clash = assertThrows(InvalidInputException.class, () -> new ReplayBench.Settings(
+        video, "m", 1, 8, tmp, java.util.Set.of(), List.of(ReplayBench.ProcessVariant.parse("flink=replay"))));
+    assertTrue(clash.getMessage().startsWith("--variant flink is defined twice or names a standard variant"));
   }
 
   private static boolean isEmpty(Path dir) {

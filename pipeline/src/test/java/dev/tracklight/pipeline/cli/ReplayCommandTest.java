@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracklight.connectors.video.VideoReadOptions;
 import dev.tracklight.connectors.video.VideoReader;
 import dev.tracklight.inference.TestAssets;
+import dev.tracklight.inference.batching.SharedDetectionServices;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,8 @@ class ReplayCommandTest {
     try (VideoReader annotated = VideoReader.open(dir.resolve("annotated.mp4"), VideoReadOptions.defaults())) {
       assertEquals(4.0, annotated.info().fps(), 1e-9);
     }
+    // The CLI handed its loaded model to the job's subtasks; both leases are gone with the job.
+    assertEquals(0, SharedDetectionServices.global().liveServices());
   }
 
   @Test
@@ -55,6 +58,7 @@ class ReplayCommandTest {
     try (var left = Files.list(tmp)) {
       assertEquals(1, left.count(), "nothing written but the test's own file");
     }
+    assertEquals(0, SharedDetectionServices.global().liveServices(), "no model left loaded");
   }
 
   private static void assertBadInput(String expected, String... args) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tracklight.inference.InvalidInputException;
 import dev.tracklight.inference.engine.DeviceSpec;
 import dev.tracklight.inference.engine.EngineKind;
+import dev.tracklight.inference.engine.EngineThreads;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +28,8 @@ class JobConfigLoaderTest {
           fps: 5
         - id: ward-2
           url: /videos/ward2.mp4
-      model: {name: yolox-nano, engine: onnxruntime, device: cpu, conf: 0.3, iou: 0.5, classes: [person]}
+      model: {name: yolox-nano, engine: onnxruntime, device: cpu, conf: 0.3, iou: 0.5, classes: [person],
+              replicas: 1, intra_op_threads: 2, spinning: true}
       batching: {max_batch: 4, max_delay_ms: 20, queue_capacity: 32}
       tracking: {track_thresh: 0.6, track_buffer: 60, match_thresh: 0.7, per_class: true}
       checkpointing: {interval_ms: 5000, dir: file:///tmp/chk}
@@ -49,6 +51,7 @@ class JobConfigLoaderTest {
     assertEquals(DeviceSpec.CPU, c.detector().device());
     assertEquals(0.3f, c.detector().confidenceThreshold());
     assertEquals(List.of("person"), c.detector().classes());
+    assertEquals(new EngineThreads(1, 2, true), c.detector().threads());
     assertEquals(new JobConfig.Batching(4, Duration.ofMillis(20), 32), c.batching());
     assertEquals(0.6, c.tracking().trackThresh(), 1e-9);
     assertEquals(60, c.tracking().trackBuffer());
@@ -63,6 +66,7 @@ class JobConfigLoaderTest {
     JobConfig c = JobConfigLoader.parse("c.yaml", "cameras: [{id: a, url: rtsp://h/x}]");
     assertEquals("yolox-nano", c.detector().model());
     assertEquals(8, c.batching().maxBatch());
+    assertEquals(EngineThreads.SHARED, c.detector().threads(), "the live job shares its cores");
     assertEquals(0.5, c.tracking().trackThresh(), 1e-9);
     assertEquals(Duration.ofSeconds(10), c.checkpointing().interval());
     assertFalse(c.sinks().stdout());
@@ -81,6 +85,8 @@ class JobConfigLoaderTest {
       "cameras: [{id: a, url: rtsp://h/x, fps: fast}]                      | c.yaml: cameras[0].fps: expected a number",
       "cameras: [{id: a, url: rtsp://h/x}]\\nmodel: {conf: 1.5}             | c.yaml: model.conf: expected a number in [0.0, 1.0], got 1.5",
       "cameras: [{id: a, url: rtsp://h/x}]\\nmodel: {device: tpu}           | c.yaml: model: ",
+      "cameras: [{id: a, url: rtsp://h/x}]\\nmodel: {intra_op_threads: -1} | c.yaml: model.intra_op_threads: expected an integer",
+      "cameras: [{id: a, url: rtsp://h/x}]\\nmodel: {spinning: 1}          | c.yaml: model.spinning: expected true or false",
       "cameras: [{id: a, url: rtsp://h/x}]\\nbatching: {max_batch: 16}      | c.yaml: batching.max_batch: is 16 but model.max_batch is 8",
       "cameras: [{id: a, url: rtsp://h/x}]\\ncheckpointing: {interval_ms: 5} | c.yaml: checkpointing.interval_ms: is 5",
       "cameras: [{id: a, url: rtsp://h/x}]\\ntracking: {track_buffer: 0}    | c.yaml: tracking.track_buffer: expected an integer",
