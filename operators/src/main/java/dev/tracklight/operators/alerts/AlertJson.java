@@ -38,6 +38,9 @@ public final class AlertJson {
     o.put("emit_time_ms", a.emitTimeMs());
     o.put("frame", a.frame());
     o.put("start_ms", a.startMs());
+    if (Alert.HIGHLIGHT.equals(a.type())) {
+      o.put("end_ms", a.eventTimeMs()); // a highlight's span, named as a live highlight's is
+    }
     ArrayNode tracks = o.putArray("track_ids");
     a.trackIds().forEach(tracks::add);
     ArrayNode classes = o.putArray("classes");

@@ -4,6 +4,9 @@ import dev.tracklight.connectors.alerts.AlertFeed;
 import dev.tracklight.connectors.alerts.JsonLinesFollower;
 import dev.tracklight.connectors.alerts.KafkaAlertFeed;
 import dev.tracklight.inference.InvalidInputException;
+import dev.tracklight.pipeline.config.JobConfig;
+import dev.tracklight.pipeline.config.JobConfigLoader;
+import dev.tracklight.pipeline.job.LiveJob;
 import dev.tracklight.operators.alerts.Alert;
 import dev.tracklight.operators.alerts.AlertJson;
 import dev.tracklight.operators.highlights.Severity;
@@ -49,6 +52,11 @@ final class AlertsTailCommand implements Callable<Integer> {
 
   @Option(names = "--file", paramLabel = "FILE", description = "Alerts JSON-lines file to follow instead.")
   Path file;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Follow where the live job of this cameras.yaml sends alerts: its Kafka topic if it"
+          + " has one, else its alerts JSON-lines file.")
+  Path config;
 
   @Option(names = "--from-beginning", description = "Print what is already there first (default: only new alerts).")
   boolean fromBeginning;
@@ -106,8 +114,30 @@ final class AlertsTailCommand implements Callable<Integer> {
 
   private AlertFeed openFeed(PrintWriter err, Duration connectTimeout) {
     boolean topicGiven = spec.commandLine().getParseResult().hasMatchedOption("--topic");
-    if ((kafka == null) == (file == null)) {
-      throw new InvalidInputException("expected exactly one of --kafka HOST:PORT or --file FILE");
+    int sources = (kafka == null ? 0 : 1) + (file == null ? 0 : 1) + (config == null ? 0 : 1);
+    if (sources != 1) {
+      throw new InvalidInputException("expected exactly one of --config cameras.yaml, --kafka HOST:PORT"
+          + " or --file FILE");
+    }
+    if (config != null) {
+      if (topicGiven) {
+        throw new InvalidInputException("--topic goes with --kafka; with --config the topic is the"
+            + " config's sinks.alerts.kafka.topic");
+      }
+      JobConfig.Alerts alerts = LiveJob.alertSinks(JobConfigLoader.load(config).sinks());
+      if (alerts.kafka().isPresent()) {
+        JobConfig.Kafka k = alerts.kafka().get();
+        return KafkaAlertFeed.open(k.bootstrapServers(), k.topic(), fromBeginning, connectTimeout);
+      }
+      if (alerts.jsonl().isEmpty()) {
+        throw new InvalidInputException(config + ": sinks.alerts sends alerts only to stdout; expected a"
+            + " kafka topic or a jsonl file to follow");
+      }
+      // A relative sink path is relative to where the job runs; so is this command.
+      return JsonLinesFollower.open(Path.of(alerts.jsonl().get()), fromBeginning, note -> {
+        err.println("tracklight: " + note);
+        err.flush();
+      });
     }
     if (file != null) {
       if (topicGiven) {
