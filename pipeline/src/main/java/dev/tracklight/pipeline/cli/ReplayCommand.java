@@ -3,6 +3,7 @@ package dev.tracklight.pipeline.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracklight.connectors.media.HighlightMediaOptions;
+import dev.tracklight.connectors.media.InputFiles;
 import dev.tracklight.connectors.sink.ReplayOutputs;
 import dev.tracklight.connectors.sink.ReplayProgress;
 import dev.tracklight.connectors.video.FrameSampling;
@@ -139,20 +140,23 @@ final class ReplayCommand implements Callable<Integer> {
     } catch (InvalidInputException e) {
       throw new InvalidInputException("--reel-seconds: " + e.getMessage(), e);
     }
-    List<ReplayJob.Input> inputs = ReplayInputs.probe(videos, out, Optional.ofNullable(sampleFps))
-        .stream().map(in -> new ReplayJob.Input(in.cameraId(), in.video().withMedia(media),
-            in.expectedFrames())).toList();
+    for (Path video : videos) {
+      InputFiles.requireReadableFile(video, "video"); // cheap, before a cluster starts for nothing
+    }
     Configuration flinkConf = JobEnvironments.configuration(Optional.ofNullable(jobManager),
         Duration.ofMillis(checkpointMs), Optional.ofNullable(checkpointDir));
-    // Locally, the MiniCluster starts now, while the model loads (the videos are checked first:
-    // a bad one needs no cluster).
+    // Locally, the MiniCluster starts now, while the videos are probed and the model loads: its
+    // start, not theirs, is what the first frame waits for.
     try (EarlyLocalCluster early = jobManager == null ? EarlyLocalCluster.start(flinkConf, parallelism) : null) {
-      return prepareAndRun(inputs, ruleConfig, options, early);
+      return prepareAndRun(ruleConfig, options, media, early);
     }
   }
 
-  private int prepareAndRun(List<ReplayJob.Input> inputs, RuleConfig ruleConfig, DetectorOptions options,
+  private int prepareAndRun(RuleConfig ruleConfig, DetectorOptions options, HighlightMediaOptions media,
       EarlyLocalCluster early) throws Exception {
+    List<ReplayJob.Input> inputs = ReplayInputs.probe(videos, out, Optional.ofNullable(sampleFps))
+        .stream().map(in -> new ReplayJob.Input(in.cameraId(), in.video().withMedia(media),
+            in.expectedFrames())).toList();
     VideoReadOptions read = sampleFps == null ? VideoReadOptions.defaults()
         : VideoReadOptions.defaults().withSampling(FrameSampling.targetFps(sampleFps));
     List<Rule> rules;

@@ -11,6 +11,7 @@ final class Subcommands {
     // One line per subcommand; keep alphabetical.
     cli.addSubcommand(new AlertsCommand());
     cli.addSubcommand(new BenchCommand());
+    cli.addSubcommand(new ClassDataTrainingCommand());
     cli.addSubcommand(new DemoCommand());
     cli.addSubcommand(new DetectCommand());
     cli.addSubcommand(new EvalMotCommand());

@@ -32,7 +32,8 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  *   - id: lobby
  *     url: rtsp://viewer:secret@10.0.0.7:554/stream1
  *     fps: 5
- * model: {name: yolox-nano, device: cpu, conf: 0.25, iou: 0.45, classes: [person]}
+ * model: {name: yolox-nano, device: cpu, conf: 0.25, iou: 0.45, classes: [person],
+ *         replicas: 0, intra_op_threads: 0, spinning: false}
  * batching: {max_batch: 8, max_delay_ms: 10, queue_capacity: 64}
  * tracking: {track_thresh: 0.5, track_buffer: 30, match_thresh: 0.8}
  * checkpointing: {interval_ms: 10000, dir: file:///var/lib/tracklight/checkpoints}

@@ -36,6 +36,13 @@ class TracklightMainTest {
     assertTrue(run.err().startsWith("error: "), run.err());
   }
 
+  /** What bin/tracklight records its class-data archive with: a tiny job on an early cluster. */
+  @Test
+  void classDataTrainingRunsATinyLocalJob() {
+    CliRun run = CliRun.of("cds-training");
+    assertEquals(0, run.exitCode(), run.err());
+  }
+
   @Test
   void unknownCommandIsExitCode2() {
     CliRun run = CliRun.of("frobnicate");
