@@ -153,10 +153,14 @@ public final class LiveLatencyBench {
         long[] lat = consumer.latenciesMs();
         r.put("alert_delivery", alerts.exactlyOnce() ? "exactly_once" : "at_least_once");
         r.put("checkpoint_interval_ms", alerts.checkpointInterval().toMillis());
-        r.put("alerts", lat.length);
+        r.put("alerts", lat.length); // rule events; highlights separately below
         r.put("alert_latency_ms_p50", percentile(lat, 0.50));
         r.put("alert_latency_ms_p99", percentile(lat, 0.99));
         r.put("alert_latency_ms_max", lat.length == 0 ? 0 : lat[lat.length - 1]);
+        long[] hl = consumer.highlightLatenciesMs();
+        r.put("highlight_alerts", hl.length);
+        r.put("highlight_alert_ms_after_end_p50", percentile(hl, 0.50));
+        r.put("highlight_alert_ms_after_end_p99", percentile(hl, 0.99));
       }
       return r;
     } finally {
