@@ -32,6 +32,7 @@ final class AlertLatencyConsumer implements AutoCloseable {
   private final Thread thread;
   private final List<Long> latencies = new ArrayList<>();
   private final List<Long> highlightLatencies = new ArrayList<>();
+  private final java.util.Map<String, List<Long>> byType = new java.util.TreeMap<>();
   private final long countFromMs = System.currentTimeMillis() + WARM_UP.toMillis();
   private volatile boolean running = true;
 
@@ -77,6 +78,7 @@ final class AlertLatencyConsumer implements AutoCloseable {
             // A highlight's event time is its end; it is delivered once event time is past that
             // end by the rules' longest pre-roll (2 s by default): by design, not pipeline delay.
             (Alert.HIGHLIGHT.equals(a.type()) ? highlightLatencies : latencies).add(now - a.eventTimeMs());
+            byType.computeIfAbsent(a.type(), t -> new ArrayList<>()).add(now - a.eventTimeMs());
           }
         }
       }
@@ -96,6 +98,20 @@ final class AlertLatencyConsumer implements AutoCloseable {
     synchronized (latencies) {
       return latencies.stream().mapToLong(Long::longValue).sorted().toArray();
     }
+  }
+
+  /** Per alert type: count, p50 and p99 of the latency (an exit of a vanished track, for one, is
+   * known only when the track expires, 2 s after its last sighting, which dates it). */
+  java.util.Map<String, List<Long>> perType() {
+    java.util.Map<String, List<Long>> out = new java.util.TreeMap<>();
+    synchronized (latencies) {
+      byType.forEach((type, list) -> {
+        long[] sorted = list.stream().mapToLong(Long::longValue).sorted().toArray();
+        out.put(type, List.of((long) sorted.length, sorted[Math.max(0, (int) Math.ceil(0.5 * sorted.length) - 1)],
+            sorted[Math.max(0, (int) Math.ceil(0.99 * sorted.length) - 1)]));
+      });
+    }
+    return out;
   }
 
   /** The latencies of highlight alerts (from the highlight's end) so far, sorted ascending. */

@@ -157,6 +157,7 @@ public final class LiveLatencyBench {
         r.put("alert_latency_ms_p50", percentile(lat, 0.50));
         r.put("alert_latency_ms_p99", percentile(lat, 0.99));
         r.put("alert_latency_ms_max", lat.length == 0 ? 0 : lat[lat.length - 1]);
+        r.put("alert_latency_by_type_count_p50_p99", consumer.perType());
         long[] hl = consumer.highlightLatenciesMs();
         r.put("highlight_alerts", hl.length);
         r.put("highlight_alert_ms_after_end_p50", percentile(hl, 0.50));
