@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cp_file="$PWD/pipeline/target/test-classpath.txt"
-./mvnw -q -o -pl pipeline -am test-compile -DskipTests >/dev/null
+# The connectors test-jar (the broker) is resolved from the local repository: install it first.
+./mvnw -q -o -pl pipeline -am install -DskipTests >/dev/null
 ./mvnw -q -o -pl pipeline dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
 exec java -cp "pipeline/target/test-classes:pipeline/target/classes:$(cat "$cp_file")" \
   dev.tracklight.pipeline.testing.StandaloneKafkaBroker

@@ -1,5 +1,7 @@
 package dev.tracklight.pipeline.cli;
 
+import static dev.tracklight.pipeline.testing.VideoFrames.frame;
+import static dev.tracklight.pipeline.testing.VideoFrames.mae;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,8 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracklight.connectors.media.ImageReader;
 import dev.tracklight.connectors.sink.ReplayOutputs;
-import dev.tracklight.connectors.video.VideoReadOptions;
-import dev.tracklight.connectors.video.VideoReader;
 import dev.tracklight.inference.BgrImage;
 import dev.tracklight.inference.Detections;
 import dev.tracklight.inference.DetectorOptions;
@@ -89,21 +89,6 @@ class DogThumbnailReplayTest {
             + " is frame " + peak + " (MAE " + same + "), not frame " + away);
       }
     }
-  }
-
-  private static BgrImage frame(Path video, long index) {
-    try (VideoReader reader = VideoReader.open(video, VideoReadOptions.defaults())) {
-      reader.seekToFrame(index);
-      return reader.next().orElseThrow().image();
-    }
-  }
-
-  private static double mae(BgrImage a, BgrImage b) {
-    long sum = 0;
-    for (int i = 0; i < a.pixels().length; i++) {
-      sum += Math.abs((a.pixels()[i] & 0xFF) - (b.pixels()[i] & 0xFF));
-    }
-    return (double) sum / a.pixels().length;
   }
 
   private static double iou(JsonNode box, float x1, float y1, float x2, float y2) {

@@ -1,5 +1,7 @@
 package dev.tracklight.pipeline.cli;
 
+import static dev.tracklight.pipeline.testing.VideoFrames.frame;
+import static dev.tracklight.pipeline.testing.VideoFrames.mae;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -116,18 +118,4 @@ class ReplayHighlightMediaCommandTest {
     }
   }
 
-  private static BgrImage frame(Path video, long index) {
-    try (VideoReader reader = VideoReader.open(video, VideoReadOptions.defaults())) {
-      reader.seekToFrame(index);
-      return reader.next().orElseThrow().image();
-    }
-  }
-
-  private static double mae(BgrImage a, BgrImage b) {
-    long sum = 0;
-    for (int i = 0; i < a.pixels().length; i++) {
-      sum += Math.abs((a.pixels()[i] & 0xFF) - (b.pixels()[i] & 0xFF));
-    }
-    return (double) sum / a.pixels().length;
-  }
 }
