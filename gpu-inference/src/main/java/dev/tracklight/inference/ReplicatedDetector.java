@@ -1,9 +1,9 @@
 package dev.tracklight.inference;
 
 import dev.tracklight.inference.engine.DeviceSpec;
-import dev.tracklight.inference.engine.DjlInferenceEngine;
 import dev.tracklight.inference.engine.EngineKind;
 import dev.tracklight.inference.engine.EngineThreads;
+import dev.tracklight.inference.engine.InferenceEngine;
 import dev.tracklight.inference.model.ModelRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,7 +86,7 @@ public final class ReplicatedDetector implements Detector {
    */
   public static Detector open(DetectorOptions options, ModelRegistry registry) {
     EngineKind kind = YoloDetector.engineKind(options, registry.resolve(options.model()));
-    boolean gpu = DjlInferenceEngine.resolveDevice(kind, options.device()).kind() == DeviceSpec.Kind.GPU;
+    boolean gpu = InferenceEngine.resolveDevice(kind, options.device()).kind() == DeviceSpec.Kind.GPU;
     EngineThreads resolved = options.threads().resolve(kind,
         gpu ? 1 : Runtime.getRuntime().availableProcessors());
     DetectorOptions perCopy = options.withThreads(resolved.withReplicas(1));

@@ -1,7 +1,6 @@
 package dev.tracklight.inference;
 
 import dev.tracklight.inference.engine.BatchMode;
-import dev.tracklight.inference.engine.DjlInferenceEngine;
 import dev.tracklight.inference.engine.EngineKind;
 import dev.tracklight.inference.engine.InferenceEngine;
 import dev.tracklight.inference.model.ModelRegistry;
@@ -111,7 +110,7 @@ public final class YoloDetector implements Detector {
     EngineKind engineKind = engineKind(options, resolved);
     int inputSizeHint = options.inputSize() > 0 ? options.inputSize()
         : registered != null && registered.engine() == engineKind ? registered.inputSize() : 0;
-    InferenceEngine engine = DjlInferenceEngine.open(resolved.path(), engineKind, options.device(),
+    InferenceEngine engine = InferenceEngine.open(resolved.path(), engineKind, options.device(),
         inputSizeHint, options.threads());
     return new YoloDetector(engine, options, resolved.displayName(), resolved.path());
   }

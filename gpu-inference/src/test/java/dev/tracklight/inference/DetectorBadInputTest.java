@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import ai.djl.engine.Engine;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtProvider;
 import dev.tracklight.inference.engine.DeviceSpec;
 import dev.tracklight.inference.engine.EngineKind;
 import dev.tracklight.inference.engine.EngineThreads;
@@ -114,8 +115,8 @@ class DetectorBadInputTest {
 
   @Test
   void gpuRequestedWithoutAGpuIsAnErrorNotAFallback() {
-    Engine ort = Engine.getEngine("OnnxRuntime");
-    assumeTrue(!ort.hasCapability("CUDA") || ort.getGpuCount() == 0, "this machine has a usable GPU");
+    assumeTrue(!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)
+        || ai.djl.util.cuda.CudaUtils.getGpuCount() == 0, "this machine has a usable GPU");
     InvalidInputException e = openFails(DetectorOptions.forModel("yolox-nano")
         .withDevice(DeviceSpec.parse("gpu")));
     assertMentions(e, "GPU requested but none is available; use --device cpu or auto");

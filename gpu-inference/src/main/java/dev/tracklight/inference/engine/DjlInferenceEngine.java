@@ -15,8 +15,6 @@ import ai.djl.nn.Block;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.training.ParameterStore;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.tracklight.inference.InvalidInputException;
 import java.io.IOException;
 import java.nio.ByteOrder;
@@ -25,46 +23,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * {@link InferenceEngine} on DJL (ONNX Runtime or PyTorch/TorchScript), calling the model's block
- * directly: no translator, so nothing but the engine is timed by {@link #forward}.
+ * {@link InferenceEngine} on DJL's PyTorch engine (TorchScript models), calling the model's block
+ * directly: no translator, so nothing but the engine is timed by {@link #forward}. ONNX models run
+ * on ONNX Runtime's own API instead ({@link OrtInferenceEngine}: a newer runtime than DJL pins, and
+ * no per-call copies).
  *
- * <p><b>Opening.</b> {@link #open} loads the model, works out the input size (fixed ONNX input
- * dims win; else the caller's hint; else Ultralytics {@code imgsz} metadata; else 640), runs one
- * probe forward at batch 1 to learn the output shape, and for formats that do not declare their
- * batch dimension (TorchScript) a probe at batch 2 to learn whether batches work. A file the engine
- * cannot load is an {@link InvalidInputException}. DJL is put in offline mode before its first
- * engine starts ({@link DjlOfflineMode}): it never downloads, the natives come from the class path.
+ * <p><b>Opening.</b> {@link #open} loads the model, works out the input size (the caller's hint,
+ * else 640), runs one probe forward at batch 1 to learn the output shape, and, since TorchScript
+ * does not declare its batch dimension, a probe at batch 2 to learn whether batches work. A file
+ * the engine cannot load is an {@link InvalidInputException}. DJL is put in offline mode before
+ * its first engine starts ({@link DjlOfflineMode}): it never downloads, the natives come from the
+ * class path.
  *
- * <p><b>CPU threads.</b> ONNX Runtime models get their own session options built from
- * {@link EngineThreads} (intra-op thread count, spinning); DJL's option strings cannot carry the
- * spinning switch, so the model is loaded with a {@link OrtSession.SessionOptions} object, which
- * this engine owns and closes with the model.
- *
- * <p><b>Ownership and threads.</b> Owns the DJL model (native session/module) and its ONNX Runtime
- * session options; {@link #close} releases them. {@link #forward} is synchronized: DJL predictors/blocks are not documented as safe
+ * <p><b>Ownership and threads.</b> Owns the DJL model (native module); {@link #close} releases it. {@link #forward} is synchronized: DJL predictors/blocks are not documented as safe
  * for concurrent use and a detector runs one batch at a time anyway. Each call allocates its native
  * tensors in a sub-manager that is closed before returning, so nothing native accumulates.
  */
 public final class DjlInferenceEngine implements InferenceEngine {
 
-  /** Ultralytics' default training/export size, used when nothing else fixes the input size. */
-  public static final int DEFAULT_INPUT_SIZE = 640;
-
-  private static final Pattern FIRST_INT = Pattern.compile("(\\d+)");
-
-  /**
-   * ONNX Runtime's session config key for spinning (onnxruntime_session_options_config_keys.h);
-   * "0" makes idle intra-op pool threads sleep instead of busy-waiting.
-   */
-  static final String ORT_INTRA_OP_SPINNING = "session.intra_op.allow_spinning";
-
   private final Model model;
-  /** Our session options (ONNX Runtime only; null for PyTorch), closed after the model. */
-  private final AutoCloseable sessionOptions;
   private final Block block;
   private final ParameterStore parameterStore;
   private final EngineKind engineKind;
@@ -76,10 +55,9 @@ public final class DjlInferenceEngine implements InferenceEngine {
   private int outputFloatsPerImage;
   private boolean closed;
 
-  private DjlInferenceEngine(Model model, AutoCloseable sessionOptions, EngineKind engineKind,
-      DeviceSpec device, Map<String, String> metadata, int inputSize) {
+  private DjlInferenceEngine(Model model, EngineKind engineKind, DeviceSpec device,
+      Map<String, String> metadata, int inputSize) {
     this.model = model;
-    this.sessionOptions = sessionOptions;
     this.block = model.getBlock();
     this.parameterStore = new ParameterStore(model.getNDManager(), false);
     this.engineKind = engineKind;
@@ -89,106 +67,57 @@ public final class DjlInferenceEngine implements InferenceEngine {
   }
 
   /**
-   * Loads a model file.
+   * Loads a TorchScript model.
    *
-   * @param file the model (.onnx for ONNX Runtime, TorchScript .pt for PyTorch)
-   * @param kind the engine to load it with
+   * @param file the TorchScript {@code .pt} file
+   * @param kind the engine to load it with: {@link EngineKind#PYTORCH} (ONNX models go to
+   *     {@link OrtInferenceEngine})
    * @param requested the device asked for; resolved against the GPUs the engine sees
-   * @param inputSizeHint the square input side to use when the model does not fix it; 0 for none
-   * @param threads CPU thread settings of this one copy of the model (its {@code replicas} are the
-   *     caller's business): intra-op threads (0 = the engine's default) and spinning, for ONNX
-   *     Runtime; the PyTorch engine rejects explicit values ({@link EngineThreads#resolve})
-   * @throws InvalidInputException if the file is missing, not a model for this engine, has an
-   *     input other than one {@code [B, 3, S, S]} float tensor, or a GPU is requested but absent
+   * @param inputSizeHint the square input side to use; 0 for the default (640)
+   * @param threads CPU thread settings; LibTorch's pool is process-wide, so explicit values are
+   *     rejected ({@link EngineThreads#resolve})
+   * @throws InvalidInputException if the file is missing, not a TorchScript model, fails on a
+   *     {@code [1, 3, S, S]} input, or a GPU is requested but absent
    */
   public static DjlInferenceEngine open(Path file, EngineKind kind, DeviceSpec requested,
       int inputSizeHint, EngineThreads threads) {
+    if (kind != EngineKind.PYTORCH) {
+      throw new IllegalArgumentException("the DJL engine runs TorchScript models; " + kind
+          + " models open with OrtInferenceEngine");
+    }
     if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
       throw new InvalidInputException("model file " + file + " does not exist or is not a readable file");
     }
     if (inputSizeHint < 0) {
       throw new InvalidInputException("input size must be positive, got " + inputSizeHint);
     }
-    if (kind == EngineKind.PYTORCH) {
-      threads.resolve(kind, 1); // fails fast on settings LibTorch cannot take per model
-    }
+    threads.resolve(kind, 1); // fails fast on settings LibTorch cannot take per model
     DjlOfflineMode.ensure();
-    // DJL creates the process-wide OrtEnvironment (with its thread pool settings), so it must
-    // start before OnnxSignature asks for the environment.
     Engine engine = Engine.getEngine(kind.djlName());
-    // Also rejects a file that is not ONNX before DJL gets to wrap the error.
-    OnnxSignature signature = kind == EngineKind.ONNXRUNTIME ? OnnxSignature.read(file) : null;
     DeviceSpec resolved = requested.resolve(usableGpus(engine));
     Device djlDevice = resolved.kind() == DeviceSpec.Kind.GPU
         ? Device.gpu(resolved.gpuIndex()) : Device.cpu();
-
     Model model;
-    OrtSession.SessionOptions sessionOptions = null;
     try {
-      if (kind == EngineKind.ONNXRUNTIME) {
-        sessionOptions = sessionOptions(threads);
-        model = Model.newInstance(file.getFileName().toString(), djlDevice, kind.djlName());
-        try {
-          model.load(file.toAbsolutePath(), null, Map.of("sessionOptions", sessionOptions));
-        } catch (IOException | MalformedModelException | RuntimeException e) {
-          model.close();
-          throw e;
-        }
-      } else {
-        Criteria.Builder<NDList, NDList> criteria = Criteria.builder()
-            .setTypes(NDList.class, NDList.class)
-            .optModelPath(file.toAbsolutePath())
-            .optEngine(kind.djlName())
-            .optDevice(djlDevice)
-            // Lets a model traced on a GPU load on the CPU and vice versa.
-            .optOption("mapLocation", "true");
-        model = criteria.build().loadModel();
-      }
+      Criteria.Builder<NDList, NDList> criteria = Criteria.builder()
+          .setTypes(NDList.class, NDList.class)
+          .optModelPath(file.toAbsolutePath())
+          .optEngine(kind.djlName())
+          .optDevice(djlDevice)
+          // Lets a model traced on a GPU load on the CPU and vice versa.
+          .optOption("mapLocation", "true");
+      model = criteria.build().loadModel();
     } catch (ModelNotFoundException | MalformedModelException | IOException | EngineException e) {
-      closeQuietly(sessionOptions);
       throw notAModel(file, kind, e);
-    } catch (RuntimeException e) {
-      closeQuietly(sessionOptions);
-      throw e;
     }
     try {
-      int[] declared = signature == null ? null : declaredInput(signature.inputDims(), file);
-      Map<String, String> metadata = signature == null ? Map.of() : signature.metadata();
-      int inputSize = chooseInputSize(declared, inputSizeHint, metadata, file);
-      DjlInferenceEngine result = new DjlInferenceEngine(model, sessionOptions, kind, resolved,
-          metadata, inputSize);
-      result.probe(declared, file);
+      int inputSize = InputSizes.choose(null, inputSizeHint, Map.of(), file);
+      DjlInferenceEngine result = new DjlInferenceEngine(model, kind, resolved, Map.of(), inputSize);
+      result.probe(file);
       return result;
     } catch (RuntimeException e) {
       model.close();
-      closeQuietly(sessionOptions);
       throw e;
-    }
-  }
-
-  /** ONNX Runtime session options for {@code threads}; the caller owns (closes) them. */
-  static OrtSession.SessionOptions sessionOptions(EngineThreads threads) {
-    OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-    try {
-      if (threads.intraOpThreads() > 0) {
-        options.setIntraOpNumThreads(threads.intraOpThreads());
-      }
-      options.addConfigEntry(ORT_INTRA_OP_SPINNING, threads.spinning() ? "1" : "0");
-      return options;
-    } catch (OrtException e) {
-      options.close();
-      throw new IllegalStateException("ONNX Runtime rejected session options " + threads + ": "
-          + e.getMessage(), e);
-    }
-  }
-
-  private static void closeQuietly(AutoCloseable c) {
-    if (c != null) {
-      try {
-        c.close();
-      } catch (Exception ignored) {
-        // Only native option memory; nothing depends on it any more.
-      }
     }
   }
 
@@ -210,50 +139,13 @@ public final class DjlInferenceEngine implements InferenceEngine {
   }
 
   private static InvalidInputException notAModel(Path file, EngineKind kind, Exception e) {
-    String what = kind == EngineKind.ONNXRUNTIME ? "an ONNX model" : "a TorchScript model";
-    return new InvalidInputException(file + " is not " + what + " that " + kind.cliName()
+    return new InvalidInputException(file + " is not a TorchScript model that " + kind.cliName()
         + " can load (" + firstLine(e) + "); expected a .onnx file for onnxruntime or a"
         + " TorchScript .pt for pytorch", e);
   }
 
-  /** ONNX input dims {@code [B, C, H, W]} with -1 for symbolic ones. */
-  private static int[] declaredInput(long[] dims, Path file) {
-    if (dims[1] != 3 && dims[1] != -1) {
-      throw new InvalidInputException(file + " takes input " + Arrays.toString(dims)
-          + "; expected one image tensor [batch, 3, size, size]");
-    }
-    return new int[] {(int) dims[0], (int) dims[1], (int) dims[2], (int) dims[3]};
-  }
-
-  private static int chooseInputSize(int[] declared, int hint, Map<String, String> metadata,
-      Path file) {
-    if (declared != null && declared[2] > 0 && declared[3] > 0) {
-      if (declared[2] != declared[3]) {
-        throw new InvalidInputException(file + " takes a " + declared[3] + "x" + declared[2]
-            + " input; expected a square input");
-      }
-      if (hint > 0 && hint != declared[2]) {
-        throw new InvalidInputException(file + " has a fixed " + declared[2] + "x" + declared[2]
-            + " input but input size " + hint + " was requested; omit the input size or use "
-            + declared[2]);
-      }
-      return declared[2];
-    }
-    if (hint > 0) {
-      return hint;
-    }
-    String imgsz = metadata.get("imgsz");
-    if (imgsz != null) {
-      Matcher m = FIRST_INT.matcher(imgsz);
-      if (m.find()) {
-        return Integer.parseInt(m.group(1));
-      }
-    }
-    return DEFAULT_INPUT_SIZE;
-  }
-
   /** Learns the output shape (batch 1) and the batch capability. */
-  private void probe(int[] declared, Path file) {
+  private void probe(Path file) {
     float[] zeros = new float[2 * inputFloatsPerImage()];
     Shape single;
     try {
@@ -271,17 +163,6 @@ public final class DjlInferenceEngine implements InferenceEngine {
       outputShape[i - 1] = Math.toIntExact(single.get(i));
     }
     outputFloatsPerImage = Math.toIntExact(single.size());
-    if (declared != null) {
-      if (declared[0] == -1) {
-        batchMode = BatchMode.DYNAMIC;
-      } else if (declared[0] == 1) {
-        batchMode = BatchMode.FIXED_ONE;
-      } else {
-        throw new InvalidInputException(file + " has its batch fixed at " + declared[0]
-            + "; expected a batch dimension of 1 or a dynamic one");
-      }
-      return;
-    }
     // TorchScript declares nothing: a traced graph may hard-code batch 1, so try 2.
     try {
       Shape pair = run(zeros, 2, null);
@@ -383,7 +264,6 @@ public final class DjlInferenceEngine implements InferenceEngine {
     if (!closed) {
       closed = true;
       model.close();
-      closeQuietly(sessionOptions);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.tracklight.inference.engine;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -7,10 +8,36 @@ import java.util.Map;
  * with no pre- or post-processing. Separate from the detector so benchmarks can time the engine
  * alone.
  *
- * <p><b>Ownership.</b> The engine owns native resources (a DJL model and its engine-side session);
- * whoever opens it closes it. Input and output arrays belong to the caller and are not retained.
+ * <p><b>Ownership.</b> The engine owns native resources (an ONNX Runtime session, or a DJL
+ * PyTorch model); whoever opens it closes it. Input and output arrays belong to the caller and are not retained.
  */
 public interface InferenceEngine extends AutoCloseable {
+
+  /**
+   * Loads {@code file} on {@code kind}: ONNX models on ONNX Runtime's own API
+   * ({@link OrtInferenceEngine}), TorchScript on DJL's PyTorch engine ({@link DjlInferenceEngine}).
+   *
+   * @param inputSizeHint the square input side when the model does not fix it; 0 for none
+   * @param threads the CPU thread settings of this one copy of the model
+   * @throws dev.tracklight.inference.InvalidInputException for a missing or unloadable model, an
+   *     unsupported input, or an unavailable GPU
+   */
+  static InferenceEngine open(Path file, EngineKind kind, DeviceSpec device, int inputSizeHint,
+      EngineThreads threads) {
+    return kind == EngineKind.ONNXRUNTIME
+        ? OrtInferenceEngine.open(file, device, inputSizeHint, threads)
+        : DjlInferenceEngine.open(file, kind, device, inputSizeHint, threads);
+  }
+
+  /**
+   * The device {@code requested} resolves to for {@code kind} on this machine ({@code auto}: a GPU
+   * that engine build can use, else the CPU), as {@link #open} would resolve it.
+   */
+  static DeviceSpec resolveDevice(EngineKind kind, DeviceSpec requested) {
+    return kind == EngineKind.ONNXRUNTIME
+        ? OrtInferenceEngine.resolveDevice(requested)
+        : DjlInferenceEngine.resolveDevice(kind, requested);
+  }
 
   /** Which DJL engine runs the model. */
   EngineKind engineKind();

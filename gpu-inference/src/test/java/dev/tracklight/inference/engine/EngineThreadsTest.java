@@ -14,10 +14,10 @@ class EngineThreadsTest {
 
   @Test
   void spinningBecomesAnOrtConfigEntry() throws Exception {
-    try (OrtSession.SessionOptions off = DjlInferenceEngine.sessionOptions(EngineThreads.SHARED);
-        OrtSession.SessionOptions on = DjlInferenceEngine.sessionOptions(EngineThreads.ALONE)) {
-      assertEquals(Map.of(DjlInferenceEngine.ORT_INTRA_OP_SPINNING, "0"), off.getConfigEntries());
-      assertEquals(Map.of(DjlInferenceEngine.ORT_INTRA_OP_SPINNING, "1"), on.getConfigEntries());
+    try (OrtSession.SessionOptions off = OrtInferenceEngine.sessionOptions(EngineThreads.SHARED, DeviceSpec.CPU);
+        OrtSession.SessionOptions on = OrtInferenceEngine.sessionOptions(EngineThreads.ALONE, DeviceSpec.CPU)) {
+      assertEquals(Map.of(OrtInferenceEngine.ORT_INTRA_OP_SPINNING, "0"), off.getConfigEntries());
+      assertEquals(Map.of(OrtInferenceEngine.ORT_INTRA_OP_SPINNING, "1"), on.getConfigEntries());
     }
   }
 
