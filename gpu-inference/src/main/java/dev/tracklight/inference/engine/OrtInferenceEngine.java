@@ -92,6 +92,12 @@ public final class OrtInferenceEngine implements InferenceEngine {
    */
   public static OrtInferenceEngine open(Path file, DeviceSpec requested, int inputSizeHint,
       EngineThreads threads) {
+    return NativeStack.call("open " + file.getFileName(),
+        () -> openHere(file, requested, inputSizeHint, threads));
+  }
+
+  private static OrtInferenceEngine openHere(Path file, DeviceSpec requested, int inputSizeHint,
+      EngineThreads threads) {
     if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
       throw new InvalidInputException("model file " + file + " does not exist or is not a readable file");
     }
@@ -151,7 +157,7 @@ public final class OrtInferenceEngine implements InferenceEngine {
     if (requested.kind() == DeviceSpec.Kind.CPU) {
       return requested;
     }
-    return requested.resolve(usableGpus());
+    return requested.resolve(NativeStack.call("find GPUs", OrtInferenceEngine::usableGpus));
   }
 
   private static int usableGpus() {

@@ -8,23 +8,17 @@ import dev.tracklight.inference.InvalidInputException;
 import dev.tracklight.inference.YoloDetector;
 import dev.tracklight.inference.engine.DeviceSpec;
 import dev.tracklight.inference.model.ModelRegistry;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
-import java.util.stream.Stream;
 
 /**
  * {@code tracklight bench replay}: the Flink replay, the serial loop and the detector alone, side
@@ -50,12 +44,19 @@ import java.util.stream.Stream;
  */
 public final class ReplayBench {
 
+  /** The fleet case's default videos (3,740 frames together), under $TRACKLIGHT_ASSETS/videos. */
+  public static final List<String> DEFAULT_FLEET = List.of("persons_one_by_one_432p.mp4",
+      "people_walking_overhead_720p.mp4", "bottles_hands_360p.mp4",
+      "dog_golden_retriever_swimming_360x204_h264.mp4");
   /** The reference clip: 1394 frames at 10 fps, 768x432, one person at a time. */
   public static final String DEFAULT_VIDEO = "persons_one_by_one_432p.mp4";
   /** Frames kept decoded for (a): 200 frames of 768x432 are 200 MB, enough variety for the detector. */
   public static final int DEFAULT_CACHED_FRAMES = 200;
   /** The goal for Flink over serial on a 2-core machine (overlapped decode/encode). */
   static final double GOAL_FLINK_OVER_SERIAL = 1.3;
+  /** The goal for our replay over the lean Python loop a user writes, same machine and model. */
+  static final double GOAL_FLINK_OVER_PYTHON = 1.3;
+  static final String PYTHON_VARIANT = "python_loop";
   private static final int[] INFERENCE_BATCHES = {1, 4};
 
   /**
@@ -68,13 +69,21 @@ public final class ReplayBench {
    * @param workDir where the children write their outputs (deleted after each run)
    * @param skip standard variants left out (never {@code flink} or {@code serial}: the goal's ratio)
    * @param extra more child variants, compared with {@code serial} like {@code flink}
+   * @param python the lean Python loop as a further variant ({@code python_loop}), or null
+   * @param fleet videos replayed together in the fleet case ({@link FleetBench}); empty for none
    */
   public record Settings(Path video, String model, int rounds, int cachedFrames, Path workDir,
-      Set<String> skip, List<ProcessVariant> extra) {
+      Set<String> skip, List<ProcessVariant> extra, PythonLoop python, List<Path> fleet) {
 
     /** All standard variants and no extra ones. */
     public Settings(Path video, String model, int rounds, int cachedFrames, Path workDir) {
       this(video, model, rounds, cachedFrames, workDir, Set.of(), List.of());
+    }
+
+    /** No Python loop and no fleet case. */
+    public Settings(Path video, String model, int rounds, int cachedFrames, Path workDir,
+        Set<String> skip, List<ProcessVariant> extra) {
+      this(video, model, rounds, cachedFrames, workDir, skip, extra, null, List.of());
     }
 
     public Settings {
@@ -87,6 +96,7 @@ public final class ReplayBench {
       ReplayProcess.requireFile(video);
       skip = Set.copyOf(skip);
       extra = List.copyOf(extra);
+      fleet = List.copyOf(fleet);
       Set<String> standard = new HashSet<>(STANDARD_VARIANTS);
       for (String name : skip) {
         if (!standard.contains(name) || REQUIRED_VARIANTS.contains(name)) {
@@ -211,8 +221,12 @@ public final class ReplayBench {
     report.put("rounds", settings.rounds());
     report.put("load_average_before", loadAverage());
 
-    List<ProcessVariant> variants = processVariants(settings.video(), settings.model(), settings.skip(),
-        settings.extra());
+    List<ProcessVariant> variants = new ArrayList<>(processVariants(settings.video(), settings.model(),
+        settings.skip(), settings.extra()));
+    if (settings.python() != null) {
+      variants.add(new ProcessVariant(PYTHON_VARIANT, List.of()));
+    }
+    Path modelFile = registry.resolve(settings.model()).path();
     Map<String, List<Double>> inferenceFps = new LinkedHashMap<>();
     Map<String, List<Map<String, Object>>> processRounds = new LinkedHashMap<>();
     variants.forEach(v -> processRounds.put(v.name(), new ArrayList<>()));
@@ -240,13 +254,18 @@ public final class ReplayBench {
             }
           } else {
             ProcessVariant v = variants.get(slot - 1);
-            Map<String, Object> r = runProcess(v, round);
+            Map<String, Object> r = v.name().equals(PYTHON_VARIANT)
+                ? runPython(modelFile, round, videoFrames) : runProcess(v, round);
             processRounds.get(v.name()).add(r);
             log.printf(java.util.Locale.ROOT, "round %d %s: %s frames/s (process), %s s to first frame%n",
                 round + 1, v.name(), r.get("fps"), r.get("time_to_first_frame_s"));
           }
         }
       }
+    }
+    if (!settings.fleet().isEmpty()) {
+      report.put("fleet", new FleetBench(settings.fleet(), settings.model(), modelFile,
+          settings.python(), settings.rounds(), settings.workDir()).run(child, nanoClock, log));
     }
     report.put("load_average_after", loadAverage());
 
@@ -285,6 +304,23 @@ public final class ReplayBench {
       Map<String, Double> stages = new LinkedHashMap<>();
       s.path("stage_ms").fields().forEachRemaining(e -> stages.put(e.getKey(), e.getValue().asDouble()));
       r.put("stage_ms", stages);
+      return r;
+    } finally {
+      deleteTree(out);
+    }
+  }
+
+  /** One timed run of the Python loop on the video (whole process, like the other variants). */
+  private Map<String, Object> runPython(Path modelFile, int round, long frames) {
+    Path out = settings.workDir().resolve("round" + (round + 1) + "-" + PYTHON_VARIANT);
+    try {
+      double seconds = ReplayProcess.timeTogether(List.of(settings.python().command(modelFile,
+          settings.video(), out.resolve("python.mp4"))), out, nanoClock);
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("frames", frames);
+      r.put("fps", round1(frames / seconds));
+      r.put("process_wall_s", round3(seconds));
+      r.put("stage_ms", Map.of());
       return r;
     } finally {
       deleteTree(out);
@@ -342,10 +378,18 @@ public final class ReplayBench {
     }
     // Extra variants (--variant): each against serial, like flink.
     for (String name : results.keySet()) {
-      if (!name.startsWith("inference_only_") && !STANDARD_VARIANTS.contains(name)) {
+      if (!name.startsWith("inference_only_") && !STANDARD_VARIANTS.contains(name)
+          && !name.equals(PYTHON_VARIANT)) {
         r.put(name + "_over_serial", round3(fps(results, name) / serial));
         r.put(name + "_over_serial_by_round", byRound(results, name, "serial"));
       }
+    }
+    if (results.containsKey(PYTHON_VARIANT)) {
+      double python = fps(results, PYTHON_VARIANT);
+      r.put("flink_over_python_loop", round3(flink / python));
+      r.put("flink_over_python_loop_by_round", byRound(results, "flink", PYTHON_VARIANT));
+      r.put("goal_flink_over_python_loop", GOAL_FLINK_OVER_PYTHON);
+      r.put("goal_flink_over_python_loop_met", flink / python >= GOAL_FLINK_OVER_PYTHON);
     }
     double bestSerial = serial;
     List<Double> bestByRound = byRound(results, "flink", "serial");
@@ -431,15 +475,6 @@ public final class ReplayBench {
   }
 
   private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Iterator<Path> it = paths.sorted(Comparator.reverseOrder()).iterator(); it.hasNext(); ) {
-        Files.delete(it.next());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + dir, e);
-    }
+    FleetBench.deleteTree(dir);
   }
 }

@@ -93,48 +93,85 @@ public record ReplayProcess(Path java, List<String> launch, List<String> jvmOpti
    * {@code video} there. Fails, quoting the end of the child's output, when it exits non-zero.
    */
   public Timed run(List<String> args, Path video, Path outDir, LongSupplier nanoClock, Clock wallClock) {
+    long startEpochMs = wallClock.millis();
+    double seconds = runTracklight(args, outDir, nanoClock);
+    Path summaryFile = ReplayOutputs.under(outDir, video).summary();
+    if (!Files.isRegularFile(summaryFile)) {
+      throw new IllegalStateException("tracklight " + String.join(" ", args) + " wrote no " + summaryFile);
+    }
+    try {
+      JsonNode summary = new ObjectMapper().readTree(summaryFile.toFile());
+      JsonNode first = summary.get("first_frame_epoch_ms");
+      double firstFrame = first == null ? Double.NaN : (first.asLong() - startEpochMs) / 1e3;
+      return new Timed(seconds, firstFrame, summary);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + summaryFile, e);
+    }
+  }
+
+  /**
+   * Runs {@code tracklight ARGS} (its log in {@code outDir}) and returns its wall seconds from just
+   * before the start until it exited. Fails, quoting the end of its output, on a non-zero exit.
+   */
+  public double runTracklight(List<String> args, Path outDir, LongSupplier nanoClock) {
     List<String> command = new ArrayList<>();
     command.add(java.toString());
     command.addAll(jvmOptions);
     command.addAll(launch);
     command.addAll(args);
-    Path log = outDir.resolve("child.log");
+    return timeTogether(List.of(command), outDir, nanoClock);
+  }
+
+  /**
+   * Starts every command at once (each logging to {@code outDir/child-N.log}) and returns the wall
+   * seconds until the last one exited: how a user's N processes side by side are timed. Fails,
+   * quoting the end of the first failing command's output, when any exits non-zero or outlives
+   * {@link #CHILD_TIMEOUT} (all are then killed).
+   */
+  static double timeTogether(List<List<String>> commands, Path outDir, LongSupplier nanoClock) {
+    List<Process> processes = new ArrayList<>();
+    List<Path> logs = new ArrayList<>();
     try {
       Files.createDirectories(outDir);
-      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(log.toFile());
-      long startEpochMs = wallClock.millis();
       long start = nanoClock.getAsLong();
-      Process p = pb.start();
-      boolean exited;
-      try {
-        exited = p.waitFor(CHILD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        p.destroyForcibly();
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for " + args, e);
+      for (int i = 0; i < commands.size(); i++) {
+        Path log = outDir.resolve(commands.size() == 1 ? "child.log" : "child-" + (i + 1) + ".log");
+        logs.add(log);
+        processes.add(new ProcessBuilder(commands.get(i)).redirectErrorStream(true)
+            .redirectOutput(log.toFile()).start());
       }
-      long end = nanoClock.getAsLong();
-      if (!exited) {
-        p.destroyForcibly();
-        throw new IllegalStateException("tracklight " + String.join(" ", args) + " did not finish in "
-            + CHILD_TIMEOUT + "; its output ends with:\n" + tail(log));
+      long deadline = start + CHILD_TIMEOUT.toNanos();
+      for (int i = 0; i < processes.size(); i++) {
+        Process p = processes.get(i);
+        long left = deadline - nanoClock.getAsLong();
+        boolean exited = left > 0 && p.waitFor(left, TimeUnit.NANOSECONDS);
+        if (!exited) {
+          throw new IllegalStateException(describe(commands.get(i)) + " did not finish in "
+              + CHILD_TIMEOUT + "; its output ends with:\n" + tail(logs.get(i)));
+        }
+        if (p.exitValue() != 0) {
+          throw new IllegalStateException(describe(commands.get(i)) + " exited with "
+              + p.exitValue() + "; its output ends with:\n" + tail(logs.get(i)));
+        }
       }
-      if (p.exitValue() != 0) {
-        throw new IllegalStateException("tracklight " + String.join(" ", args) + " exited with "
-            + p.exitValue() + "; its output ends with:\n" + tail(log));
-      }
-      Path summaryFile = ReplayOutputs.under(outDir, video).summary();
-      if (!Files.isRegularFile(summaryFile)) {
-        throw new IllegalStateException("tracklight " + String.join(" ", args) + " wrote no " + summaryFile);
-      }
-      JsonNode summary = new ObjectMapper().readTree(summaryFile.toFile());
-      JsonNode first = summary.get("first_frame_epoch_ms");
-      double firstFrame = first == null ? Double.NaN : (first.asLong() - startEpochMs) / 1e3;
-      return new Timed((end - start) / 1e9, firstFrame, summary);
+      return (nanoClock.getAsLong() - start) / 1e9;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for " + commands, e);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot run " + command, e);
+      throw new UncheckedIOException("cannot run " + commands, e);
+    } finally {
+      processes.forEach(Process::destroyForcibly); // no-op for those that exited
     }
+  }
+
+  /** The command without the JVM's options and class path: what a reader needs in an error. */
+  private static String describe(List<String> command) {
+    int main = command.indexOf(MAIN);
+    int jar = command.indexOf("-jar");
+    List<String> shown = main >= 0 ? command.subList(main + 1, command.size())
+        : jar >= 0 ? command.subList(Math.min(jar + 2, command.size()), command.size()) : command;
+    return (main >= 0 || jar >= 0 ? "tracklight " : "") + String.join(" ", shown);
   }
 
   private static String tail(Path log) {

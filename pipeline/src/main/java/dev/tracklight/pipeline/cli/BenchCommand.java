@@ -7,6 +7,7 @@ import dev.tracklight.inference.InvalidInputException;
 import dev.tracklight.inference.model.ModelRegistry;
 import dev.tracklight.pipeline.bench.ReplayBench;
 import dev.tracklight.pipeline.bench.ReplayProcess;
+import dev.tracklight.pipeline.bench.PythonLoop;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -229,6 +230,22 @@ final class BenchCommand implements Runnable {
             + " (video and model are added; repeatable).")
     java.util.List<String> variants = new java.util.ArrayList<>();
 
+    @Option(names = "--python", paramLabel = "PYTHON",
+        description = "Also time the lean Python loop a user writes (OpenCV + onnxruntime, one frame at"
+            + " a time) with this interpreter, which needs numpy, opencv-python and onnxruntime"
+            + " (default: not run).")
+    Path python;
+
+    @Option(names = "--fleet", description = "Also time the fleet case: the fleet videos in one job at"
+        + " parallelism 1 and 2 (and, with --python, one Python process per video, all at once).")
+    boolean fleet;
+
+    @Option(names = "--fleet-video", paramLabel = "FILE",
+        description = "A video of the fleet case (repeatable; default: the four videos"
+            + " persons_one_by_one_432p, people_walking_overhead_720p, bottles_hands_360p and"
+            + " dog_golden_retriever_swimming_360x204_h264 under $TRACKLIGHT_ASSETS/videos).")
+    java.util.List<Path> fleetVideos = new java.util.ArrayList<>();
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -247,8 +264,12 @@ final class BenchCommand implements Runnable {
       }
       Path work = Files.createTempDirectory("tracklight-bench-replay");
       try {
+        Path videosDir = input.toAbsolutePath().getParent();
+        java.util.List<Path> fleetList = !fleet ? java.util.List.of() : !fleetVideos.isEmpty()
+            ? fleetVideos : ReplayBench.DEFAULT_FLEET.stream().map(videosDir::resolve).toList();
+        PythonLoop loop = python == null ? null : PythonLoop.prepare(python, work.resolve("python"));
         ReplayBench.Settings settings = new ReplayBench.Settings(input, model, rounds, cachedFrames, work,
-            java.util.Set.copyOf(skip), extra);
+            java.util.Set.copyOf(skip), extra, loop, fleetList);
         Map<String, Object> result = new ReplayBench(settings, ReplayProcess.likeThisJvm(),
             ModelRegistry.fromEnvironment(), System::nanoTime, java.time.Clock.systemUTC(),
             spec.commandLine().getErr()).run();
@@ -258,7 +279,8 @@ final class BenchCommand implements Runnable {
         spec.commandLine().getOut().println("results: " + out.toAbsolutePath());
         return 0;
       } finally {
-        Files.deleteIfExists(work); // each run's folder is deleted after it; this one is empty now
+        // Each run's folder is deleted after it; the copied Python script is all that is left.
+        dev.tracklight.pipeline.bench.FleetBench.deleteTree(work);
       }
     }
   }
