@@ -140,7 +140,7 @@ public final class DjlInferenceEngine implements InferenceEngine {
 
   private static InvalidInputException notAModel(Path file, EngineKind kind, Exception e) {
     return new InvalidInputException(file + " is not a TorchScript model that " + kind.cliName()
-        + " can load (" + firstLine(e) + "); expected a .onnx file for onnxruntime or a"
+        + " can load (" + EngineErrors.firstLine(e) + "); expected a .onnx file for onnxruntime or a"
         + " TorchScript .pt for pytorch", e);
   }
 
@@ -152,7 +152,7 @@ public final class DjlInferenceEngine implements InferenceEngine {
       single = run(zeros, 1, null);
     } catch (EngineException | IllegalStateException e) {
       throw new InvalidInputException(file + " failed on a [1, 3, " + inputSize + ", " + inputSize
-          + "] input (" + firstLine(e) + "); pass the model's input size explicitly", e);
+          + "] input (" + EngineErrors.firstLine(e) + "); pass the model's input size explicitly", e);
     }
     if (single.dimension() < 2 || single.get(0) != 1) {
       throw new InvalidInputException(file + " returned output " + single
@@ -271,19 +271,5 @@ public final class DjlInferenceEngine implements InferenceEngine {
   public String toString() {
     return "DjlInferenceEngine[" + engineKind.cliName() + " " + device + ", input " + inputSize
         + ", output " + Arrays.toString(outputShape) + ", " + batchMode + "]";
-  }
-
-  private static String firstLine(Throwable e) {
-    Throwable t = e;
-    String msg = null;
-    while (t != null && (msg == null || msg.isBlank())) {
-      msg = t.getMessage();
-      t = t.getCause();
-    }
-    if (msg == null) {
-      return e.getClass().getSimpleName();
-    }
-    String line = msg.strip().lines().findFirst().orElse("");
-    return line.length() > 200 ? line.substring(0, 200) + "..." : line;
   }
 }

@@ -113,7 +113,7 @@ public final class OrtInferenceEngine implements InferenceEngine {
     } catch (OrtException e) {
       options.close();
       throw new InvalidInputException(file + " is not an ONNX model that onnxruntime can load ("
-          + firstLine(e) + "); expected a .onnx file for onnxruntime or a TorchScript .pt for pytorch", e);
+          + EngineErrors.firstLine(e) + "); expected a .onnx file for onnxruntime or a TorchScript .pt for pytorch", e);
     }
     try {
       Map<String, NodeInfo> inputs = session.getInputInfo();
@@ -141,7 +141,7 @@ public final class OrtInferenceEngine implements InferenceEngine {
       closeQuietly(session);
       closeQuietly(options);
       throw new InvalidInputException(file + " could not be inspected by onnxruntime ("
-          + firstLine(e) + "); expected an ONNX detection model", e);
+          + EngineErrors.firstLine(e) + "); expected an ONNX detection model", e);
     } catch (RuntimeException e) {
       closeQuietly(session);
       closeQuietly(options);
@@ -215,7 +215,7 @@ public final class OrtInferenceEngine implements InferenceEngine {
       shape = y.getInfo().getShape();
     } catch (OrtException e) {
       throw new InvalidInputException(file + " failed on a [1, 3, " + inputSize + ", " + inputSize
-          + "] input (" + firstLine(e) + "); pass the model's input size explicitly", e);
+          + "] input (" + EngineErrors.firstLine(e) + "); pass the model's input size explicitly", e);
     }
     if (shape.length < 2 || shape[0] != 1) {
       throw new InvalidInputException(file + " returned output " + Arrays.toString(shape)
@@ -253,7 +253,7 @@ public final class OrtInferenceEngine implements InferenceEngine {
       // The output was written into outputBuffer; the pinned result is not owned by the Result.
     } catch (OrtException e) {
       throw new IllegalStateException("onnxruntime failed on a batch of " + batch + ": "
-          + firstLine(e), e);
+          + EngineErrors.firstLine(e), e);
     }
     outputBuffer.clear();
     outputBuffer.get(output, 0, out);
@@ -280,7 +280,7 @@ public final class OrtInferenceEngine implements InferenceEngine {
     } catch (OrtException e) {
       releaseBound();
       throw new IllegalStateException("onnxruntime could not bind tensors for a batch of " + batch
-          + ": " + firstLine(e), e);
+          + ": " + EngineErrors.firstLine(e), e);
     }
   }
 
@@ -356,19 +356,5 @@ public final class OrtInferenceEngine implements InferenceEngine {
         // Native memory only; nothing depends on it any more.
       }
     }
-  }
-
-  static String firstLine(Throwable e) {
-    Throwable t = e;
-    String msg = null;
-    while (t != null && (msg == null || msg.isBlank())) {
-      msg = t.getMessage();
-      t = t.getCause();
-    }
-    if (msg == null) {
-      return e.getClass().getSimpleName();
-    }
-    String line = msg.strip().lines().findFirst().orElse("");
-    return line.length() > 200 ? line.substring(0, 200) + "..." : line;
   }
 }
