@@ -101,6 +101,43 @@ class JobConfigLoaderTest {
     assertEquals(1, e.getMessage().lines().count(), "one line: " + e.getMessage());
   }
 
+  /** Every section's unknown-key message lists every key it accepts (also those read only if present). */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "cameras: [{id: a, url: rtsp://h/x, fsp: 5}]"
+          + "| c.yaml: cameras[0].fsp: unknown key; did you mean `fps`? expected one of id, url, fps, rules",
+      "cameras: [{id: a, url: rtsp://h/x}]\\nmodel: {clases: [dog]}"
+          + "| c.yaml: model.clases: unknown key; did you mean `classes`? expected one of name, device, conf,"
+          + " iou, classes, max_batch, replicas, intra_op_threads, spinning, engine, family",
+      "cameras: [{id: a, url: rtsp://h/x}]\\nmodle: {}"
+          + "| c.yaml: modle: unknown key; did you mean `model`? expected one of cameras, model, batching,"
+          + " tracking, checkpointing, sinks, highlights",
+      "cameras: [{id: a, url: rtsp://h/x}]\\nbatching: {queue: 3}"
+          + "| c.yaml: batching.queue: unknown key; expected one of max_batch, max_delay_ms, queue_capacity",
+      "cameras: [{id: a, url: rtsp://h/x}]\\ntracking: {per_clas: true}"
+          + "| c.yaml: tracking.per_clas: unknown key; did you mean `per_class`? expected one of"
+          + " track_thresh, track_buffer, match_thresh, per_class",
+      "cameras: [{id: a, url: rtsp://h/x}]\\ncheckpointing: {dri: /x}"
+          + "| c.yaml: checkpointing.dri: unknown key; did you mean `dir`? expected one of interval_ms, dir",
+      "cameras: [{id: a, url: rtsp://h/x}]\\nsinks: {alert: {}}"
+          + "| c.yaml: sinks.alert: unknown key; did you mean `alerts`? expected one of jsonl, stdout, alerts",
+      "cameras: [{id: a, url: rtsp://h/x}]\\nsinks: {alerts: {kafak: {}}}"
+          + "| c.yaml: sinks.alerts.kafak: unknown key; did you mean `kafka`? expected one of jsonl, stdout,"
+          + " kafka",
+      "cameras: [{id: a, url: rtsp://h/x}]\\nsinks: {alerts: {kafka: {bootstrap_servers: h:1, topic: t,"
+          + " deliver: at_least_once}}}"
+          + "| c.yaml: sinks.alerts.kafka.deliver: unknown key; did you mean `delivery`? expected one of"
+          + " bootstrap_servers, topic, delivery, transactional_id_prefix",
+      "cameras: [{id: a, url: rtsp://h/x}]\\nhighlights: {clip_dir: /x}"
+          + "| c.yaml: highlights.clip_dir: unknown key; did you mean `clips_dir`? expected one of"
+          + " max_out_of_order_ms, clips_dir, buffer_seconds",
+  })
+  void unknownKeysListEveryAcceptedKeyAndSuggestTheClosest(String yaml, String expected) {
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> JobConfigLoader.parse("c.yaml", yaml.replace("\\n", "\n")));
+    assertEquals(expected.strip(), e.getMessage());
+  }
+
   @Test
   void passwordsNeverInErrors() {
     InvalidInputException e = assertThrows(InvalidInputException.class, () -> JobConfigLoader.parse("c.yaml",
