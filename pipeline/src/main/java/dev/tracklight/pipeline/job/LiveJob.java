@@ -92,7 +92,7 @@ public final class LiveJob {
   }
 
   /** Where alerts go when no alert sink is configured: the default JSON-lines file. */
-  public static final String DEFAULT_ALERTS_FILE = "alerts.jsonl";
+  public static final String DEFAULT_ALERTS_FILE = dev.tracklight.pipeline.config.JobConfigLoader.DEFAULT_ALERTS_FILE;
 
   /**
    * The configured alert sinks, or else the default JSON-lines file: next to the track lines when

@@ -139,6 +139,28 @@ class JobConfigLoaderTest {
   }
 
   @Test
+  void relativePathsResolveFromTheConfigFolder(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("site"));
+    Path file = Files.writeString(dir.resolve("cameras.yaml"), """
+        cameras: [{id: a, url: rtsp://h/x}]
+        checkpointing: {dir: chk}
+        sinks: {jsonl: out/tracks.jsonl, alerts: {jsonl: ../alerts.jsonl}}
+        highlights: {clips_dir: clips}
+        """);
+    JobConfig c = JobConfigLoader.load(file);
+    assertEquals(Optional.of(dir.resolve("out/tracks.jsonl").toString()), c.sinks().jsonl());
+    assertEquals(Optional.of(tmp.resolve("alerts.jsonl").toString()), c.sinks().alerts().jsonl());
+    assertEquals(Optional.of(dir.resolve("clips").toString()), c.highlights().clipsDir());
+    assertEquals(Optional.of(dir.resolve("chk").toUri().toString()), c.checkpointing().directory());
+
+    Files.writeString(file, "cameras: [{id: a, url: rtsp://h/x}]\ncheckpointing: {dir: 'file:///var/chk'}\n");
+    c = JobConfigLoader.load(file);
+    assertEquals(Optional.of(dir.resolve("alerts.jsonl").toString()), c.sinks().alerts().jsonl(),
+        "the default alerts file is in the config's folder, not the working directory");
+    assertEquals(Optional.of("file:///var/chk"), c.checkpointing().directory(), "URIs stay as written");
+  }
+
+  @Test
   void passwordsNeverInErrors() {
     InvalidInputException e = assertThrows(InvalidInputException.class, () -> JobConfigLoader.parse("c.yaml",
         "cameras: [{id: a, url: 'http://admin:hunter2@cam/x?token=abc'}]"));
