@@ -1,5 +1,6 @@
 package dev.tracklight.pipeline.cli;
 
+import dev.tracklight.connectors.alerts.KafkaReachability;
 import dev.tracklight.inference.DetectorOptions;
 import dev.tracklight.inference.ModelInfo;
 import dev.tracklight.inference.YoloDetector;
@@ -19,8 +20,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code tracklight run --config cameras.yaml}: the live job, until it is cancelled (Ctrl-C for the
- * embedded MiniCluster, or from the cluster). The configuration and the model are checked before
- * anything starts.
+ * embedded MiniCluster, or from the cluster). The configuration, the reachability of a Kafka alert
+ * sink and the model are checked before anything starts.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = "Run the live job over the cameras in a configuration file.")
@@ -43,6 +44,12 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     JobConfig job = JobConfigLoader.load(config);
+    // A sink that cannot be reached is a configuration error: say so before anything starts.
+    JobConfig.Alerts alerts = LiveJob.alertSinks(job.sinks());
+    if (alerts.kafka().isPresent()) {
+      KafkaReachability.require(config + ": sinks.alerts.kafka", alerts.kafka().get().bootstrapServers(),
+          KafkaReachability.DEFAULT_TIMEOUT);
+    }
     List<String> classNames;
     ModelInfo model;
     try (YoloDetector probe = YoloDetector.open(job.detector(), ModelRegistry.fromEnvironment())) {
