@@ -116,6 +116,9 @@ public final class DjlInferenceEngine implements InferenceEngine {
     // DJL creates the process-wide OrtEnvironment (with its thread pool settings), so it must
     // start before OnnxSignature asks for the environment.
     Engine engine = Engine.getEngine(kind.djlName());
+    if (kind == EngineKind.PYTORCH) {
+      TorchNativeLog.apply(); // LibTorch is loaded now: quiet its per-call NNPACK warnings
+    }
     // Also rejects a file that is not ONNX before DJL gets to wrap the error.
     OnnxSignature signature = kind == EngineKind.ONNXRUNTIME ? OnnxSignature.read(file) : null;
     DeviceSpec resolved = requested.resolve(usableGpus(engine));
