@@ -14,7 +14,10 @@ import java.util.function.LongSupplier;
  * Prints {@code tracklight run}'s live status from {@link LiveStatusBoard}: on a terminal, one line
  * per camera redrawn in place (cursor up, clear line) every {@link #TERMINAL_REFRESH}; otherwise
  * (a log file, a service journal) the same lines as {@code tracklight: status: ...} every
- * {@link #LOG_INTERVAL}. {@link #stop} prints one summary line per camera, once.
+ * {@link #LOG_INTERVAL}. {@link #stop} prints one summary line per camera, once. A line logged
+ * between two terminal draws (a reconnect warning) is drawn over by the next block, which moves up
+ * by the lines it drew last; so a camera that is not streaming shows its last error in its status
+ * line.
  *
  * <p>Threads: a single scheduler thread draws; {@link #stop} may come from a shutdown hook or the
  * command's thread, and the first caller wins (the draw lock keeps a summary from interleaving a

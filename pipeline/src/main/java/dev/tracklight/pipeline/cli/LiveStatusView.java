@@ -1,5 +1,6 @@
 package dev.tracklight.pipeline.cli;
 
+import dev.tracklight.connectors.live.CameraState;
 import dev.tracklight.connectors.live.LiveStatusBoard.Snapshot;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,7 +46,8 @@ final class LiveStatusView {
       double fps = (s.frames() - (before == null ? 0 : before.frames())) / seconds;
       out.add(String.format(Locale.ROOT, "%-" + width + "s  %-12s  %5.1f fps  lag %s  %d track%s  %d alert%s",
           id, s.state(), fps, s.lagMs() < 0 ? "-" : s.lagMs() + " ms", s.tracks(), s.tracks() == 1 ? "" : "s",
-          s.alerts(), s.alerts() == 1 ? "" : "s"));
+          s.alerts(), s.alerts() == 1 ? "" : "s")
+          + (s.state() != CameraState.STREAMING && s.lastError() != null ? "  last error: " + s.lastError() : ""));
     }
     previous = new HashMap<>(now);
     previousNanos = nowNanos;

@@ -47,7 +47,7 @@ class LiveStatusTest {
     List<String> ids = List.of("lobby", "ward-2", "gate");
     assertEquals(List.of(
         "lobby   STREAMING       5.0 fps  lag 180 ms  3 tracks  1 alert",
-        "ward-2  RECONNECTING    0.0 fps  lag -  0 tracks  0 alerts",
+        "ward-2  RECONNECTING    0.0 fps  lag -  0 tracks  0 alerts  last error: connection refused",
         "gate    CONNECTING  "), view.lines(ids, LiveStatusBoard.snapshot(), clock.get()));
     frames("lobby", 20, 95, 1);
     clock.addAndGet(2 * SECOND);
@@ -75,7 +75,8 @@ class LiveStatusTest {
     printer.close();
     assertEquals("""
         tracklight: status: lobby   STREAMING       5.0 fps  lag 120 ms  2 tracks  2 alerts
-        tracklight: status: ward-2  RECONNECTING    0.0 fps  lag -  0 tracks  0 alerts
+        tracklight: status: ward-2  RECONNECTING    0.0 fps  lag -  0 tracks  0 alerts  last error: cannot \
+        connect: connection refused
         tracklight: stopped: lobby: 600 frames in 2:00 (5.0 fps), 2 alerts, 2 connections, last state STREAMING
         tracklight: stopped: ward-2: 0 frames in 2:00 (0.0 fps), 0 alerts, 0 connections, last state \
         RECONNECTING; last error: cannot connect: connection refused
