@@ -68,8 +68,8 @@ public final class ClassNames {
       id = ids.get(normalise(ALIASES.get(key)));
     }
     if (id == null) {
-      throw new IllegalArgumentException("unknown class '" + name + "'; expected one of: "
-          + String.join(", ", names));
+      throw new IllegalArgumentException("unknown class '" + name + "';"
+          + ClosestMatch.didYouMean(name.trim(), names) + " expected one of: " + String.join(", ", names));
     }
     return id;
   }

@@ -37,7 +37,7 @@ public final class JsonLinesFollower implements AlertFeed {
   private final Path file;
   private final FileChannel channel;
   private final Consumer<String> notices;
-  private final String description;
+  private String description;
   private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
   private final ByteBuffer buffer = ByteBuffer.allocate(READ_CHUNK);
   private long position;
@@ -78,6 +78,46 @@ public final class JsonLinesFollower implements AlertFeed {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }
+  }
+
+  /**
+   * Opens {@code file} at the start of its last {@code lines} complete lines (its beginning when it
+   * has fewer), like {@code tail -n}: for a finished file, whose end would otherwise show nothing.
+   */
+  public static JsonLinesFollower openAtLastLines(Path file, int lines, Consumer<String> notices) {
+    JsonLinesFollower f = open(file, true, notices);
+    try {
+      f.position = startOfLastLines(f.channel, lines);
+      f.skipToNewline = false;
+      f.description = file + " (from its last " + lines + " lines)";
+      return f;
+    } catch (IOException | RuntimeException e) {
+      f.close();
+      throw e instanceof IOException io ? new UncheckedIOException("cannot read " + file, io) : (RuntimeException) e;
+    }
+  }
+
+  /** The offset after the newline that precedes the last {@code lines} lines (0 if there is none). */
+  static long startOfLastLines(FileChannel channel, int lines) throws IOException {
+    long end = channel.size();
+    if (end > 0 && byteAt(channel, end - 1) == '\n') {
+      end--; // the last line's own newline does not start a line
+    }
+    ByteBuffer chunk = ByteBuffer.allocate(READ_CHUNK);
+    int newlines = 0;
+    long pos = end;
+    while (pos > 0) {
+      int n = (int) Math.min(READ_CHUNK, pos);
+      chunk.clear().limit(n);
+      pos -= n;
+      channel.read(chunk, pos);
+      for (int i = n - 1; i >= 0; i--) {
+        if (chunk.get(i) == '\n' && ++newlines == lines) {
+          return pos + i + 1;
+        }
+      }
+    }
+    return 0;
   }
 
   private static int byteAt(FileChannel channel, long offset) throws IOException {

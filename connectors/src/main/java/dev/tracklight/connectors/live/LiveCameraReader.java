@@ -265,10 +265,10 @@ public final class LiveCameraReader implements AutoCloseable {
         if (closed) {
           break;
         }
-        attempt = connectionFrames > 0 ? 1 : attempt + 1;
+        boolean wasStreaming = connectionFrames > 0;
+        attempt = wasStreaming ? 1 : attempt + 1;
         Duration delay = options.backoff().delayBefore(attempt, random);
-        LOG.warn("camera {} ({}): {}; reconnecting in {} ms (attempt {})", cameraId,
-            options.url(), failure, delay.toMillis(), attempt);
+        LOG.warn("camera {} ({}): {}", cameraId, options.url(), retryNote(failure, wasStreaming, attempt, delay));
         publish(CameraState.RECONNECTING, attempt, failure);
         if (closeSignal.await(delay.toNanos(), TimeUnit.NANOSECONDS)) {
           break;
@@ -284,6 +284,22 @@ public final class LiveCameraReader implements AutoCloseable {
       publish(CameraState.STOPPED, attempt, e.getClass().getSimpleName() + ": " + message);
       frames.close();
     }
+  }
+
+  /**
+   * The reconnect warning's text after {@code failure}: a stream that was running is "lost"; a
+   * connection that never streamed counts the failed attempts in a row (the first warning says 1,
+   * not the number of the attempt to come).
+   *
+   * @param nextAttempt the attempt about to be made, counted from 1 since the camera last streamed
+   */
+  static String retryNote(String failure, boolean wasStreaming, int nextAttempt, Duration delay) {
+    if (wasStreaming) {
+      return "stream lost: " + failure + "; reconnecting in " + delay.toMillis() + " ms";
+    }
+    int failed = nextAttempt - 1;
+    return failure + "; trying again in " + delay.toMillis() + " ms (" + failed + " failed attempt"
+        + (failed == 1 ? "" : "s") + " in a row)";
   }
 
   /**

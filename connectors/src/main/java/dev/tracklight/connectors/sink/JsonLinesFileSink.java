@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +26,12 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * before appending, so the file ends up with every line exactly once. A reader tailing the file may
  * briefly see lines that a failure then rolls back (they come again after the restore, with the
  * same alert ids).
+ *
+ * <p>The file is created with its first line, not when the job starts, so a job that writes nothing
+ * leaves no empty file behind. While it has the file open the writer holds an exclusive OS lock on
+ * it: {@link #isBeingWritten} tells a reader in another process (or this one) whether a job is
+ * writing the file now, so {@code alerts tail} can say that a file is finished instead of waiting
+ * on it silently. The lock is advisory and only a signal: a writer that cannot get it writes anyway.
  */
 public final class JsonLinesFileSink implements Sink<String>, SupportsWriterState<String, Long> {
 
@@ -72,25 +80,58 @@ public final class JsonLinesFileSink implements Sink<String>, SupportsWriterStat
     };
   }
 
+  /**
+   * Whether a job's writer has {@code file} open now (holds its lock). False for a file nobody
+   * writes, a missing file, or one whose lock cannot be tested (then nothing is known).
+   */
+  public static boolean isBeingWritten(Path file) {
+    if (!Files.isRegularFile(file)) {
+      return false;
+    }
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      FileLock lock = ch.tryLock(0, Long.MAX_VALUE, true);
+      if (lock == null) {
+        return true; // another process holds the writer's exclusive lock
+      }
+      lock.release();
+      return false;
+    } catch (OverlappingFileLockException e) {
+      return true; // a writer in this JVM holds it (locks belong to the whole JVM)
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** The single writer: appends whole lines, forces them to disk at checkpoints. */
   private static final class Writer implements StatefulSinkWriter<String, Long> {
     private final Path file;
-    private final FileChannel out;
+    /** Opened with the first line; null until then. */
+    private FileChannel out;
 
     Writer(Path file, long keepBytes, boolean restored) {
       this.file = file;
-      try {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        if (restored) {
-          try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            ch.truncate(keepBytes); // drop what was written after the checkpoint
-          }
+      if (restored && Files.exists(file)) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+          ch.truncate(keepBytes); // drop what was written after the checkpoint
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot open " + file + ": " + e.getMessage(), e);
         }
-        this.out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-            StandardOpenOption.APPEND);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot open " + file + ": " + e.getMessage(), e);
       }
+    }
+
+    private FileChannel out() throws IOException {
+      if (out == null) {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            StandardOpenOption.APPEND);
+        try {
+          ch.tryLock(); // released when the channel closes; null = another writer has it (a mistake, not ours to stop)
+        } catch (OverlappingFileLockException | IOException e) {
+          // another writer in this JVM, or a file system without locks: the lock is only a signal
+        }
+        out = ch;
+      }
+      return out;
     }
 
     @Override
@@ -99,27 +140,33 @@ public final class JsonLinesFileSink implements Sink<String>, SupportsWriterStat
         throw new IllegalArgumentException("a JSON line must not contain a newline: " + line);
       }
       ByteBuffer bytes = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+      FileChannel channel = out();
       while (bytes.hasRemaining()) { // a local file takes it in one write; loop for the contract
-        out.write(bytes);
+        channel.write(bytes);
       }
     }
 
     @Override
     public void flush(boolean endOfInput) throws IOException {
-      if (endOfInput) {
+      if (endOfInput && out != null) {
         out.force(false);
       }
     }
 
     @Override
     public List<Long> snapshotState(long checkpointId) throws IOException {
+      if (out == null) { // nothing written yet: the file is as the job found it (or absent)
+        return List.of(Files.exists(file) ? Files.size(file) : 0L);
+      }
       out.force(false);
       return List.of(out.size());
     }
 
     @Override
     public void close() throws IOException {
-      out.close();
+      if (out != null) {
+        out.close();
+      }
     }
   }
 }

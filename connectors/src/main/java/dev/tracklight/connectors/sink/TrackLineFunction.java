@@ -1,5 +1,6 @@
 package dev.tracklight.connectors.sink;
 
+import dev.tracklight.connectors.live.LiveStatusBoard;
 import dev.tracklight.inference.ClassNames;
 import dev.tracklight.operators.stream.FrameDetections;
 import java.util.List;
@@ -42,6 +43,7 @@ public final class TrackLineFunction extends RichMapFunction<FrameDetections, St
   public String map(FrameDetections frame) {
     long now = epochMillis.getAsLong();
     latencyMs.update(now - frame.timestampMs());
+    LiveStatusBoard.frameTracked(frame.cameraId(), now - frame.timestampMs(), frame.detections().size());
     return TrackJson.line(frame.cameraId(), frame.frameIndex(), frame.timestampMs(), now,
         frame.detections(), names);
   }

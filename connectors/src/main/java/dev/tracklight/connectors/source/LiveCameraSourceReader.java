@@ -4,6 +4,7 @@ import dev.tracklight.connectors.live.CameraHealth;
 import dev.tracklight.connectors.live.CameraUrl;
 import dev.tracklight.connectors.live.LiveCameraOptions;
 import dev.tracklight.connectors.live.LiveCameraReader;
+import dev.tracklight.connectors.live.LiveStatusBoard;
 import dev.tracklight.connectors.video.VideoFrame;
 import dev.tracklight.operators.stream.CameraFrame;
 import dev.tracklight.operators.stream.StreamEnd;
@@ -122,6 +123,7 @@ final class LiveCameraSourceReader implements SourceReader<CameraFrame, LiveCame
 
   private void logHealth(CameraHealth health) {
     LOG.info("camera health: {}", health);
+    LiveStatusBoard.health(health);
   }
 
   @Override

@@ -94,6 +94,7 @@ public final class DjlInferenceEngine implements InferenceEngine {
     threads.resolve(kind, 1); // fails fast on settings LibTorch cannot take per model
     DjlOfflineMode.ensure();
     Engine engine = Engine.getEngine(kind.djlName());
+    TorchNativeLog.apply(); // LibTorch is loaded now: quiet its per-call NNPACK warnings
     DeviceSpec resolved = requested.resolve(usableGpus(engine));
     Device djlDevice = resolved.kind() == DeviceSpec.Kind.GPU
         ? Device.gpu(resolved.gpuIndex()) : Device.cpu();

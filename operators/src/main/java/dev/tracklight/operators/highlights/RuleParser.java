@@ -1,6 +1,7 @@
 package dev.tracklight.operators.highlights;
 
 import dev.tracklight.inference.ClassNames;
+import dev.tracklight.inference.ClosestMatch;
 import dev.tracklight.inference.InvalidInputException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -99,8 +100,9 @@ public final class RuleParser {
         List<String> allowed = new ArrayList<>(COMMON);
         allowed.addAll(KEYS.get(kind));
         allowed.sort(null);
+        String suggestion = ClosestMatch.didYouMean(String.valueOf(key), allowed);
         throw new InvalidInputException(e.prefix() + String.valueOf(key) + ": unknown key for a "
-            + kind.key() + " rule; expected one of " + String.join(", ", allowed));
+            + kind.key() + " rule;" + suggestion + " expected one of " + String.join(", ", allowed));
       }
     }
     Padding padding = e.padding(kind == RuleKind.APPEARANCE ? Padding.NONE : Padding.AROUND_MOMENT);
@@ -155,6 +157,13 @@ public final class RuleParser {
       return new InvalidInputException(prefix() + key + ": " + expected + ", got " + describe(got));
     }
 
+    /** {@link #error}, plus "did you mean ...?" when {@code got} is a near miss of an accepted word. */
+    InvalidInputException error(String key, String expected, Object got, List<String> accepted) {
+      String suggestion = got instanceof String s ? ClosestMatch.didYouMean(s.trim(), accepted) : "";
+      return new InvalidInputException(prefix() + key + ": " + expected + ", got " + describe(got)
+          + (suggestion.isEmpty() ? "" : ";" + suggestion));
+    }
+
     RuleKind kind() {
       Object v = raw.get("type");
       if (v instanceof String s) {
@@ -164,8 +173,8 @@ public final class RuleParser {
           }
         }
       }
-      throw error("type", "expected one of " + Arrays.stream(RuleKind.values()).map(RuleKind::key)
-          .toList(), v);
+      List<String> kinds = Arrays.stream(RuleKind.values()).map(RuleKind::key).toList();
+      throw error("type", "expected one of " + kinds, v, kinds);
     }
 
     Severity severity(RuleKind kind) {
@@ -180,8 +189,8 @@ public final class RuleParser {
           }
         }
       }
-      throw error("severity", "expected one of " + Arrays.stream(Severity.values())
-          .map(Severity::key).toList(), v);
+      List<String> severities = Arrays.stream(Severity.values()).map(Severity::key).toList();
+      throw error("severity", "expected one of " + severities, v, severities);
     }
 
     Padding padding(Padding fallback) {
@@ -265,7 +274,7 @@ public final class RuleParser {
           }
         }
       }
-      throw error("direction", "expected one of in, out, both", v);
+      throw error("direction", "expected one of in, out, both", v, List.of("in", "out", "both"));
     }
 
     ClassFilter classes(boolean required) {

@@ -106,8 +106,8 @@ class RuleParserTest {
   @Test
   void unknownClassListsTheValidOnes() {
     String msg = error(rule("type", "appearance", "name", "pets", "classes", List.of("dgo")));
-    assertTrue(msg.startsWith("rules[2] (pets): classes: unknown class 'dgo'; expected one of: person,"),
-        msg);
+    assertTrue(msg.startsWith("rules[2] (pets): classes: unknown class 'dgo'; did you mean `dog`?"
+        + " expected one of: person,"), msg);
     assertTrue(msg.contains("dog") && msg.contains("toothbrush"), msg);
   }
 
@@ -125,9 +125,27 @@ class RuleParserTest {
 
   @Test
   void unknownKeyNamesTheKeyAndTheAllowedOnes() {
-    String msg = error(rule("type", "zone", "name", "desk", "polygon", SQUARE, "min_second", 3));
-    assertTrue(msg.startsWith("rules[2] (desk): min_second: unknown key for a zone rule; expected"
-        + " one of classes, inertia, name, polygon,"), msg);
+    String msg = error(rule("type", "zone", "name", "desk", "polygon", SQUARE, "inertai", 3));
+    assertEquals("rules[2] (desk): inertai: unknown key for a zone rule; did you mean `inertia`?"
+        + " expected one of classes, inertia, name, polygon, post_roll_seconds, pre_roll_seconds,"
+        + " severity, type", msg);
+    msg = error(rule("type", "line", "name", "door", "points", List.of(List.of(0, 0), List.of(1, 1)),
+        "colour", "red"));
+    assertEquals("rules[2] (door): colour: unknown key for a line rule; expected one of classes,"
+        + " direction, inertia, name, points, post_roll_seconds, pre_roll_seconds, severity, type", msg,
+        "no suggestion when nothing is close");
+  }
+
+  @Test
+  void nearMissValuesGetASuggestion() {
+    assertEquals("rules[2] (z): type: expected one of [zone, loitering, line, crowd, appearance, activity],"
+        + " got 'lien'; did you mean `line`?", error(rule("type", "lien", "name", "z")));
+    assertEquals("rules[2] (d): direction: expected one of in, out, both, got 'bth'; did you mean `both`?",
+        error(rule("type", "line", "name", "d", "points", List.of(List.of(0, 0), List.of(1, 1)),
+            "direction", "bth")));
+    assertEquals("rules[2] (z): severity: expected one of [info, warning, critical], got 'warnig';"
+        + " did you mean `warning`?", error(rule("type", "zone", "name", "z", "polygon", SQUARE,
+            "severity", "warnig")));
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.tracklight.pipeline.cli;
 import dev.tracklight.connectors.alerts.AlertFeed;
 import dev.tracklight.connectors.alerts.JsonLinesFollower;
 import dev.tracklight.connectors.alerts.KafkaAlertFeed;
+import dev.tracklight.connectors.sink.JsonLinesFileSink;
 import dev.tracklight.inference.InvalidInputException;
 import dev.tracklight.pipeline.config.JobConfig;
 import dev.tracklight.pipeline.config.JobConfigLoader;
@@ -11,6 +12,7 @@ import dev.tracklight.operators.alerts.Alert;
 import dev.tracklight.operators.alerts.AlertJson;
 import dev.tracklight.operators.highlights.Severity;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,6 +33,12 @@ import picocli.CommandLine.Spec;
  * <p>Each alert id is printed once: a file sink that rolls back on restore writes some alerts
  * again, with the same deterministic ids. A status line on stderr says what is followed once the
  * start position is fixed; alerts written after it are never missed.
+ *
+ * <p>Files: a job's JSON-lines sink holds a lock on its file while it runs. Without
+ * {@code --from-beginning}, a file that no job writes is finished (or its job has not started):
+ * its last {@value #LAST_LINES_OF_FINISHED_FILE} lines are shown with a note saying so, then new
+ * lines as they come. With {@code --config}, the job's file may not exist yet (it is created with
+ * the first alert): the command says so and waits for it.
  */
 @Command(name = "tail", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Follow live alerts from Kafka or a JSON-lines file and print them.",
@@ -41,6 +50,8 @@ final class AlertsTailCommand implements Callable<Integer> {
   static final Duration POLL = Duration.ofMillis(200);
   /** Ids remembered for de-duplication: hours of alerts of a large fleet, a few MB. */
   static final int REMEMBERED_IDS = 100_000;
+  /** Lines of a finished alerts file shown first, like {@code tail}'s default. */
+  static final int LAST_LINES_OF_FINISHED_FILE = 10;
 
   @Option(names = "--kafka", paramLabel = "HOST:PORT[,...]",
       description = "Kafka bootstrap servers to read the alert topic from.")
@@ -100,7 +111,10 @@ final class AlertsTailCommand implements Callable<Integer> {
     // --timeout bounds the whole run, connecting included (scripts rely on it).
     Duration connect = timeoutSeconds == null ? KafkaAlertFeed.CONNECT_TIMEOUT
         : min(KafkaAlertFeed.CONNECT_TIMEOUT, Duration.ofNanos(deadline - System.nanoTime()));
-    try (AlertFeed feed = openFeed(err, connect)) {
+    try (AlertFeed feed = openFeed(err, connect, deadline)) {
+      if (feed == null) {
+        return 0; // --timeout passed while waiting for the file to appear
+      }
       err.println("tracklight: following " + feed.describe() + "; Ctrl-C stops");
       err.flush();
       follow(feed, filter, deadline, out, err);
@@ -112,7 +126,8 @@ final class AlertsTailCommand implements Callable<Integer> {
     return a.compareTo(b) <= 0 ? a : b;
   }
 
-  private AlertFeed openFeed(PrintWriter err, Duration connectTimeout) {
+  private AlertFeed openFeed(PrintWriter err, Duration connectTimeout, long deadline)
+      throws InterruptedException {
     boolean topicGiven = spec.commandLine().getParseResult().hasMatchedOption("--topic");
     int sources = (kafka == null ? 0 : 1) + (file == null ? 0 : 1) + (config == null ? 0 : 1);
     if (sources != 1) {
@@ -133,22 +148,46 @@ final class AlertsTailCommand implements Callable<Integer> {
         throw new InvalidInputException(config + ": sinks.alerts sends alerts only to stdout; expected a"
             + " kafka topic or a jsonl file to follow");
       }
-      // A relative sink path is relative to where the job runs; so is this command.
-      return JsonLinesFollower.open(Path.of(alerts.jsonl().get()), fromBeginning, note -> {
-        err.println("tracklight: " + note);
-        err.flush();
-      });
+      // The loader resolved a relative sink path against the config file's folder, as the job does.
+      Path alertsFile = Path.of(alerts.jsonl().get());
+      if (!Files.exists(alertsFile)) {
+        // The job creates the file with its first alert: wait for it, saying so.
+        note(err, alertsFile + " does not exist yet (the job creates it with its first alert); waiting for it");
+        while (!Files.exists(alertsFile)) {
+          if (deadline - System.nanoTime() <= 0) {
+            return null;
+          }
+          Thread.sleep(POLL.toMillis());
+        }
+      }
+      return followFile(alertsFile, err);
     }
     if (file != null) {
       if (topicGiven) {
         throw new InvalidInputException("--topic goes with --kafka, not with --file");
       }
-      return JsonLinesFollower.open(file, fromBeginning, note -> {
-        err.println("tracklight: " + note);
-        err.flush();
-      });
+      return followFile(file, err);
     }
     return KafkaAlertFeed.open(kafka, topic, fromBeginning, connectTimeout);
+  }
+
+  /**
+   * A JSON-lines file: from its end while a job writes it; a finished file (no job has it open) ends
+   * with nothing new, so its last alerts are shown first, and the user is told.
+   */
+  private AlertFeed followFile(Path path, PrintWriter err) {
+    Consumer<String> notices = n -> note(err, n);
+    if (!fromBeginning && Files.isRegularFile(path) && !JsonLinesFileSink.isBeingWritten(path)) {
+      note(err, "no job is writing " + path + " now; showing its last " + LAST_LINES_OF_FINISHED_FILE
+          + " lines (--from-beginning shows all), then waiting for new ones");
+      return JsonLinesFollower.openAtLastLines(path, LAST_LINES_OF_FINISHED_FILE, notices);
+    }
+    return JsonLinesFollower.open(path, fromBeginning, notices);
+  }
+
+  private static void note(PrintWriter err, String note) {
+    err.println("tracklight: " + note);
+    err.flush();
   }
 
   private void follow(AlertFeed feed, AlertFilter filter, long deadline, PrintWriter out,

@@ -1,5 +1,6 @@
 package dev.tracklight.pipeline.cli;
 
+import dev.tracklight.connectors.alerts.KafkaReachability;
 import dev.tracklight.inference.DetectorOptions;
 import dev.tracklight.inference.ModelInfo;
 import dev.tracklight.inference.YoloDetector;
@@ -8,6 +9,7 @@ import dev.tracklight.pipeline.config.JobConfig;
 import dev.tracklight.pipeline.config.JobConfigLoader;
 import dev.tracklight.pipeline.job.JobEnvironments;
 import dev.tracklight.pipeline.job.LiveJob;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -19,8 +21,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code tracklight run --config cameras.yaml}: the live job, until it is cancelled (Ctrl-C for the
- * embedded MiniCluster, or from the cluster). The configuration and the model are checked before
- * anything starts.
+ * embedded MiniCluster, or from the cluster). The configuration, the reachability of a Kafka alert
+ * sink and the model are checked before anything starts. With the embedded MiniCluster it shows a
+ * live status per camera ({@link LiveStatusPrinter}) and one summary line per camera on stop.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = "Run the live job over the cameras in a configuration file.")
@@ -43,6 +46,12 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     JobConfig job = JobConfigLoader.load(config);
+    // A sink that cannot be reached is a configuration error: say so before anything starts.
+    JobConfig.Alerts alerts = LiveJob.alertSinks(job.sinks());
+    if (alerts.kafka().isPresent()) {
+      KafkaReachability.require(config + ": sinks.alerts.kafka", alerts.kafka().get().bootstrapServers(),
+          KafkaReachability.DEFAULT_TIMEOUT);
+    }
     List<String> classNames;
     ModelInfo model;
     try (YoloDetector probe = YoloDetector.open(job.detector(), ModelRegistry.fromEnvironment())) {
@@ -55,10 +64,34 @@ final class RunCommand implements Callable<Integer> {
     StreamExecutionEnvironment env = JobEnvironments.create(Optional.ofNullable(jobManager), parallelism,
         job.checkpointing().interval(), job.checkpointing().directory());
     LiveJob.build(env, job, pinned, classNames);
-    spec.commandLine().getErr().println("tracklight: live job over " + job.cameras().size()
+    PrintWriter err = spec.commandLine().getErr();
+    err.println("tracklight: live job over " + job.cameras().size()
         + " camera(s) with " + model.name() + " on " + model.device() + "; alerts to "
         + describe(LiveJob.alertSinks(job.sinks())) + "; Ctrl-C stops it");
-    env.execute("tracklight live: " + config.getFileName());
+    err.flush();
+    if (jobManager != null) {
+      // The operators run in the cluster's TaskManagers: their figures are Flink metrics there.
+      env.execute("tracklight live: " + config.getFileName());
+      return 0;
+    }
+    List<String> ids = job.cameras().stream().map(JobConfig.Camera::id).toList();
+    boolean terminal = System.console() != null;
+    try (LiveStatusPrinter status = LiveStatusPrinter.start(err, ids, terminal,
+        terminal ? LiveStatusPrinter.TERMINAL_REFRESH : LiveStatusPrinter.LOG_INTERVAL)) {
+      // Ctrl-C or SIGTERM ends the JVM with the job still running: the summary is printed from a
+      // shutdown hook then; a job that ends by itself (a failure) prints it on the way out.
+      Thread hook = new Thread(status::stop, "tracklight-summary");
+      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        env.execute("tracklight live: " + config.getFileName());
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is running or about to: it prints the summary
+        }
+      }
+    }
     return 0;
   }
 

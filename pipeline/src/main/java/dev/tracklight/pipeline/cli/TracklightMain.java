@@ -34,6 +34,11 @@ public final class TracklightMain implements Runnable {
   }
 
   public static void main(String[] args) {
+    // Before anything logs: --verbose logs exceptions with their stack traces (see log4j2-verbose.properties).
+    if (java.util.Arrays.asList(args).contains("--verbose")
+        && System.getProperty("log4j2.configurationFile") == null) {
+      System.setProperty("log4j2.configurationFile", "log4j2-verbose.properties");
+    }
     System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 

@@ -58,7 +58,16 @@ public final class JobConfigLoader {
   /** Kafka's own rule for topic names. */
   private static final Pattern KAFKA_TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
 
+  /** A URI scheme such as {@code file:} or {@code s3:} (two letters at least: not a Windows drive). */
+  private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:");
+  /** Where alerts go when no alert sink is configured (see {@code LiveJob#alertSinks}). */
+  public static final String DEFAULT_ALERTS_FILE = "alerts.jsonl";
+
   private JobConfigLoader() {}
+
+  private static String resolve(Path baseDir, String path) {
+    return baseDir.resolve(path).normalize().toString();
+  }
 
   public static JobConfig load(Path file) {
     String text;
@@ -73,11 +82,22 @@ public final class JobConfigLoader {
     } catch (IOException e) {
       throw new InvalidInputException("cannot read config file " + file + ": " + e.getMessage());
     }
-    return parse(file.toString(), text);
+    return parse(file.toString(), text, file.toAbsolutePath().getParent());
   }
 
-  /** Parses YAML text; {@code name} is used in error messages. */
+  /** Parses YAML text; {@code name} is used in error messages; relative paths stay as written. */
   public static JobConfig parse(String name, String yaml) {
+    return parse(name, yaml, null);
+  }
+
+  /**
+   * Parses YAML text; {@code name} is used in error messages. Relative file paths (sinks, clips,
+   * a checkpoint directory without a scheme) resolve against {@code baseDir}, the config file's
+   * folder, so a job writes where its config says wherever it is started from; the default alerts
+   * file goes next to the track lines, else into {@code baseDir}. A null {@code baseDir} leaves
+   * paths as written.
+   */
+  public static JobConfig parse(String name, String yaml, Path baseDir) {
     Object document;
     try {
       document = new Load(LoadSettings.builder().setLabel(name).setAllowDuplicateKeys(false).build())
@@ -94,6 +114,23 @@ public final class JobConfigLoader {
     JobConfig.Sinks sinks = sinks(root.section("sinks"));
     JobConfig.Highlights highlights = highlights(root.section("highlights"));
     root.finish();
+    if (baseDir != null) {
+      checkpointing = new JobConfig.Checkpointing(checkpointing.interval(),
+          checkpointing.directory().map(d -> SCHEME.matcher(d).lookingAt() ? d
+              : baseDir.resolve(d).normalize().toUri().toString()));
+      Optional<String> tracks = sinks.jsonl().map(f -> resolve(baseDir, f));
+      JobConfig.Alerts a = sinks.alerts();
+      if (a.jsonl().isEmpty() && !a.stdout() && a.kafka().isEmpty()) {
+        // The default alerts file, made explicit here where the config's folder is known.
+        Path dir = tracks.map(t -> Path.of(t).getParent()).orElse(baseDir);
+        a = new JobConfig.Alerts(Optional.of(dir.resolve(DEFAULT_ALERTS_FILE).toString()), false, Optional.empty());
+      } else {
+        a = new JobConfig.Alerts(a.jsonl().map(f -> resolve(baseDir, f)), a.stdout(), a.kafka());
+      }
+      sinks = new JobConfig.Sinks(tracks, sinks.stdout(), a);
+      highlights = new JobConfig.Highlights(highlights.maxOutOfOrderMs(),
+          highlights.clipsDir().map(d -> resolve(baseDir, d)), highlights.bufferSeconds());
+    }
     return new JobConfig(cameras, detector, batching, tracking, checkpointing, sinks, highlights);
   }
 

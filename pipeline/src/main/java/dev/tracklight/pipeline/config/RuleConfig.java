@@ -1,6 +1,7 @@
 package dev.tracklight.pipeline.config;
 
 import dev.tracklight.inference.ClassNames;
+import dev.tracklight.inference.ClosestMatch;
 import dev.tracklight.inference.InvalidInputException;
 import dev.tracklight.operators.highlights.Rule;
 import dev.tracklight.operators.highlights.RuleParser;
@@ -76,7 +77,8 @@ public record RuleConfig(String context, List<?> items) {
     }
     for (Object key : map.keySet()) {
       if (!"rules".equals(key)) {
-        throw new InvalidInputException(file + ": " + key + ": unknown key; expected only 'rules'");
+        throw new InvalidInputException(file + ": " + key + ": "
+            + ClosestMatch.unknownKey(String.valueOf(key), List.of("rules")));
       }
     }
     if (!(map.get("rules") instanceof List<?> list)) {

@@ -1,5 +1,6 @@
 package dev.tracklight.pipeline.config;
 
+import dev.tracklight.inference.ClosestMatch;
 import dev.tracklight.inference.InvalidInputException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,9 +11,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One mapping of a parsed YAML document, read strictly: every key that is read is marked, and
- * {@link #finish()} rejects the keys nobody read, so a typo ({@code max_bach}) fails at start instead
- * of being ignored. Every error names the file, the key path ({@code cameras[1].fps}) and what was
+ * One mapping of a parsed YAML document, read strictly: every key that is read or asked about
+ * ({@link #has}) is marked as accepted, and {@link #finish()} rejects the keys nobody accepted, so a
+ * typo ({@code max_bach}) fails at start instead of being ignored; its message lists every accepted
+ * key and suggests the closest one. Every error names the file, the key path ({@code cameras[1].fps}) and what was
  * expected, in one line.
  */
 final class YamlSection {
@@ -20,6 +22,7 @@ final class YamlSection {
   private final String file;
   private final String path;
   private final Map<String, Object> values;
+  /** Keys the parser accepts, in the order it asked for them (read or tested with {@link #has}). */
   private final Set<String> read = new LinkedHashSet<>();
 
   YamlSection(String file, String path, Map<String, Object> values) {
@@ -51,6 +54,7 @@ final class YamlSection {
   }
 
   boolean has(String name) {
+    read.add(name);
     return values.containsKey(name);
   }
 
@@ -185,7 +189,7 @@ final class YamlSection {
   void finish() {
     for (String k : values.keySet()) {
       if (!read.contains(k)) {
-        throw error(k, "unknown key; expected one of " + (read.isEmpty() ? "(none)" : String.join(", ", read)));
+        throw error(k, ClosestMatch.unknownKey(k, read));
       }
     }
   }

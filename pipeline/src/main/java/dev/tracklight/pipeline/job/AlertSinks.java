@@ -3,11 +3,13 @@ package dev.tracklight.pipeline.job;
 import dev.tracklight.connectors.alerts.KafkaAlertSink;
 import dev.tracklight.connectors.alerts.KafkaAlertSinkOptions;
 import dev.tracklight.connectors.alerts.KafkaAlertSinkOptions.Delivery;
+import dev.tracklight.connectors.live.LiveStatusBoard;
 import dev.tracklight.connectors.sink.JsonLinesFileSink;
 import dev.tracklight.operators.alerts.Alert;
 import dev.tracklight.operators.alerts.AlertJson;
 import dev.tracklight.pipeline.config.JobConfig;
 import java.nio.file.Path;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
@@ -21,7 +23,14 @@ public final class AlertSinks {
   private AlertSinks() {}
 
   /** Adds a sink for each configured alert destination; returns how many were added. */
-  public static int attach(DataStream<Alert> alerts, JobConfig.Alerts config) {
+  public static int attach(DataStream<Alert> emitted, JobConfig.Alerts config) {
+    if (config.jsonl().isEmpty() && !config.stdout() && config.kafka().isEmpty()) {
+      return 0;
+    }
+    // A chain of its own: alerts are a few small records, and the frames' chain keeps a name under
+    // Flink's 80-character limit for metric names (it warned on every replay with alerts).
+    DataStream<Alert> alerts = emitted.map(new CountAlerts()).returns(Alert.typeInfo())
+        .name("alert-count").uid("alert-count").startNewChain();
     int n = 0;
     if (config.jsonl().isPresent() || config.stdout()) {
       DataStream<String> lines = alerts.map(AlertJson::toJson).returns(Types.STRING)
@@ -45,5 +54,16 @@ public final class AlertSinks {
       n++;
     }
     return n;
+  }
+
+  /** Counts each camera's alerts for the CLI's live status ({@link LiveStatusBoard}); passes them on. */
+  static final class CountAlerts implements MapFunction<Alert, Alert> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Alert map(Alert alert) {
+      LiveStatusBoard.alert(alert.camera());
+      return alert;
+    }
   }
 }

@@ -92,7 +92,7 @@ public final class LiveJob {
   }
 
   /** Where alerts go when no alert sink is configured: the default JSON-lines file. */
-  public static final String DEFAULT_ALERTS_FILE = "alerts.jsonl";
+  public static final String DEFAULT_ALERTS_FILE = dev.tracklight.pipeline.config.JobConfigLoader.DEFAULT_ALERTS_FILE;
 
   /**
    * The configured alert sinks, or else the default JSON-lines file: next to the track lines when
@@ -167,10 +167,12 @@ public final class LiveJob {
     DataStream<String> lines = highlighted
         .map(new TrackLineFunction(classNames)).returns(Types.STRING)
         .name("track-lines").uid("track-lines");
+    // The sinks are chains of their own, so that the cameras' chain name stays under Flink's
+    // 80-character limit for metric names at parallelism 1 (where everything would chain).
     config.sinks().jsonl().ifPresent(file -> lines.sinkTo(new JsonLinesFileSink(Path.of(file)))
-        .setParallelism(1).name("jsonl").uid("jsonl"));
+        .setParallelism(1).name("jsonl").uid("jsonl").disableChaining());
     if (config.sinks().stdout()) {
-      lines.print().setParallelism(1).name("stdout").uid("stdout");
+      lines.print().setParallelism(1).name("stdout").uid("stdout").disableChaining();
     }
     return lines;
   }

@@ -113,8 +113,8 @@ class AlertsTailCommandTest {
         "--min-severity", "warning", "--max", Integer.toString(expected.size()), "--timeout", "60");
     assertEquals(0, run.exitCode(), run.err());
     assertEquals(expected, run.out().lines().toList());
-    assertTrue(run.out().contains("2026-09-21T14:13:20.400Z  cam2  WARNING   entry  rule=door tracks=4 "
-        + "classes=dog clip=file:///clips/10.mp4\n"), run.out());
+    assertTrue(run.out().contains("2026-09-21T14:13:20.400Z  cam2  WARNING   entry  rule=door zone=door count=1"
+        + " tracks=4 classes=dog clip=file:///clips/10.mp4\n"), run.out());
   }
 
   @Test
@@ -177,7 +177,10 @@ class AlertsTailCommandTest {
     Path file = tmp.resolve("alerts.jsonl");
     String two = AlertJson.toJson(alert(2));
     Files.writeString(file, String.join("\n", jsonLines(0, 2)) + "\n" + two.substring(0, 30));
-    try (BackgroundTail tail = BackgroundTail.start("alerts", "tail", "--file", file.toString(),
+    // The lock a running job's JsonLinesFileSink holds: the file is being written, not finished.
+    try (FileChannel writer = FileChannel.open(file, StandardOpenOption.WRITE);
+        java.nio.channels.FileLock lock = writer.lock();
+        BackgroundTail tail = BackgroundTail.start("alerts", "tail", "--file", file.toString(),
         "--max", "2", "--timeout", "60")) {
       tail.awaitErr(s -> s.contains("following " + file));
       append(file, two.substring(30) + "\n" + String.join("\n", jsonLines(3, 5)) + "\n");

@@ -101,6 +101,65 @@ class JobConfigLoaderTest {
     assertEquals(1, e.getMessage().lines().count(), "one line: " + e.getMessage());
   }
 
+  /** Every section's unknown-key message lists every key it accepts (also those read only if present). */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "cameras: [{id: a, url: rtsp://h/x, fsp: 5}]"
+          + "| c.yaml: cameras[0].fsp: unknown key; did you mean `fps`? expected one of id, url, fps, rules",
+      "cameras: [{id: a, url: rtsp://h/x}]\\nmodel: {clases: [dog]}"
+          + "| c.yaml: model.clases: unknown key; did you mean `classes`? expected one of name, device, conf,"
+          + " iou, classes, max_batch, replicas, intra_op_threads, spinning, engine, family",
+      "cameras: [{id: a, url: rtsp://h/x}]\\nmodle: {}"
+          + "| c.yaml: modle: unknown key; did you mean `model`? expected one of cameras, model, batching,"
+          + " tracking, checkpointing, sinks, highlights",
+      "cameras: [{id: a, url: rtsp://h/x}]\\nbatching: {queue: 3}"
+          + "| c.yaml: batching.queue: unknown key; expected one of max_batch, max_delay_ms, queue_capacity",
+      "cameras: [{id: a, url: rtsp://h/x}]\\ntracking: {per_clas: true}"
+          + "| c.yaml: tracking.per_clas: unknown key; did you mean `per_class`? expected one of"
+          + " track_thresh, track_buffer, match_thresh, per_class",
+      "cameras: [{id: a, url: rtsp://h/x}]\\ncheckpointing: {dri: /x}"
+          + "| c.yaml: checkpointing.dri: unknown key; did you mean `dir`? expected one of interval_ms, dir",
+      "cameras: [{id: a, url: rtsp://h/x}]\\nsinks: {alert: {}}"
+          + "| c.yaml: sinks.alert: unknown key; did you mean `alerts`? expected one of jsonl, stdout, alerts",
+      "cameras: [{id: a, url: rtsp://h/x}]\\nsinks: {alerts: {kafak: {}}}"
+          + "| c.yaml: sinks.alerts.kafak: unknown key; did you mean `kafka`? expected one of jsonl, stdout,"
+          + " kafka",
+      "cameras: [{id: a, url: rtsp://h/x}]\\nsinks: {alerts: {kafka: {bootstrap_servers: h:1, topic: t,"
+          + " deliver: at_least_once}}}"
+          + "| c.yaml: sinks.alerts.kafka.deliver: unknown key; did you mean `delivery`? expected one of"
+          + " bootstrap_servers, topic, delivery, transactional_id_prefix",
+      "cameras: [{id: a, url: rtsp://h/x}]\\nhighlights: {clip_dir: /x}"
+          + "| c.yaml: highlights.clip_dir: unknown key; did you mean `clips_dir`? expected one of"
+          + " max_out_of_order_ms, clips_dir, buffer_seconds",
+  })
+  void unknownKeysListEveryAcceptedKeyAndSuggestTheClosest(String yaml, String expected) {
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> JobConfigLoader.parse("c.yaml", yaml.replace("\\n", "\n")));
+    assertEquals(expected.strip(), e.getMessage());
+  }
+
+  @Test
+  void relativePathsResolveFromTheConfigFolder(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("site"));
+    Path file = Files.writeString(dir.resolve("cameras.yaml"), """
+        cameras: [{id: a, url: rtsp://h/x}]
+        checkpointing: {dir: chk}
+        sinks: {jsonl: out/tracks.jsonl, alerts: {jsonl: ../alerts.jsonl}}
+        highlights: {clips_dir: clips}
+        """);
+    JobConfig c = JobConfigLoader.load(file);
+    assertEquals(Optional.of(dir.resolve("out/tracks.jsonl").toString()), c.sinks().jsonl());
+    assertEquals(Optional.of(tmp.resolve("alerts.jsonl").toString()), c.sinks().alerts().jsonl());
+    assertEquals(Optional.of(dir.resolve("clips").toString()), c.highlights().clipsDir());
+    assertEquals(Optional.of(dir.resolve("chk").toUri().toString()), c.checkpointing().directory());
+
+    Files.writeString(file, "cameras: [{id: a, url: rtsp://h/x}]\ncheckpointing: {dir: 'file:///var/chk'}\n");
+    c = JobConfigLoader.load(file);
+    assertEquals(Optional.of(dir.resolve("alerts.jsonl").toString()), c.sinks().alerts().jsonl(),
+        "the default alerts file is in the config's folder, not the working directory");
+    assertEquals(Optional.of("file:///var/chk"), c.checkpointing().directory(), "URIs stay as written");
+  }
+
   @Test
   void passwordsNeverInErrors() {
     InvalidInputException e = assertThrows(InvalidInputException.class, () -> JobConfigLoader.parse("c.yaml",

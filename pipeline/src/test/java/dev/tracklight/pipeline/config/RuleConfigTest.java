@@ -101,7 +101,10 @@ class RuleConfigTest {
     assertEquals("person-arrives", RuleConfig.load(ok).parse(ClassNames.COCO).get(0).name());
     Path extra = Files.writeString(tmp.resolve("extra.yaml"), "rules: []\ncameras: []\n");
     assertTrue(assertThrows(InvalidInputException.class, () -> RuleConfig.load(extra)).getMessage()
-        .endsWith("cameras: unknown key; expected only 'rules'"));
+        .endsWith("cameras: unknown key; expected one of rules"));
+    Path typo = Files.writeString(tmp.resolve("typo.yaml"), "rule: []\n");
+    assertEquals(typo + ": expected a mapping with a top-level 'rules:' list, got a mapping",
+        assertThrows(InvalidInputException.class, () -> RuleConfig.load(typo)).getMessage());
     Path bad = Files.writeString(tmp.resolve("bad.yaml"), "rules:\n  - {type: crowd, name: queue}\n");
     assertTrue(assertThrows(InvalidInputException.class, () -> RuleConfig.load(bad).parse(ClassNames.COCO))
         .getMessage().startsWith(bad + ": rules[0] (queue): "));

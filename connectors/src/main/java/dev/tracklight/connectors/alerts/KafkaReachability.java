@@ -1,0 +1,75 @@
+package dev.tracklight.connectors.alerts;
+
+import dev.tracklight.inference.InvalidInputException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+
+/**
+ * Checks, before a job starts, that the Kafka brokers of an alert sink answer. Without it, a sink
+ * that cannot reach its brokers fails inside the running job, which restarts a few times (each
+ * failure a page of client stack traces) and then exits; a job should instead refuse to start with
+ * one line that names the servers and the setting. A broker that goes away later is the restart
+ * strategy's business, not this check's.
+ */
+public final class KafkaReachability {
+
+  /**
+   * How long to wait for a broker's answer at start: a healthy broker answers in milliseconds, a
+   * loaded one in a second or two; longer only delays the user's error message.
+   */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+  private KafkaReachability() {}
+
+  /**
+   * Fails unless some broker of {@code bootstrapServers} resolves and answers within {@code timeout}.
+   *
+   * @param what the setting the servers come from, for the message ({@code sinks.alerts.kafka})
+   * @throws InvalidInputException naming the servers and what was expected
+   */
+  public static void require(String what, String bootstrapServers, Duration timeout) {
+    String servers = KafkaNames.bootstrapServers(what + ".bootstrap_servers", bootstrapServers);
+    List<String> unresolved = new ArrayList<>();
+    for (String server : servers.split(",")) {
+      String host = server.substring(0, server.lastIndexOf(':')).replace("[", "").replace("]", "");
+      try {
+        InetAddress.getByName(host);
+      } catch (UnknownHostException e) {
+        unresolved.add(host);
+      }
+    }
+    if (unresolved.size() == servers.split(",").length) {
+      throw new InvalidInputException(what + ": cannot resolve Kafka host" + (unresolved.size() == 1 ? " " : "s ")
+          + String.join(", ", unresolved) + " of bootstrap_servers '" + servers
+          + "'; expected reachable brokers for the alerts sink");
+    }
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+    p.put(AdminClientConfig.CLIENT_ID_CONFIG, "tracklight-sink-check");
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(Math.max(1, timeout.toMillis())));
+    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(1, timeout.toMillis())));
+    Admin admin = Admin.create(p);
+    try {
+      admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) Math.max(1, timeout.toMillis())))
+          .clusterId().get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new InvalidInputException(what + ": no Kafka broker answered at " + servers + " within "
+          + timeout.toSeconds() + " s; expected reachable brokers for the alerts sink (is one running there?)");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while checking Kafka at " + servers, e);
+    } finally {
+      admin.close(Duration.ZERO); // do not wait for an unreachable broker a second time
+    }
+  }
+}
