@@ -43,6 +43,6 @@ public final class TrackLineFunction extends RichMapFunction<FrameDetections, St
     long now = epochMillis.getAsLong();
     latencyMs.update(now - frame.timestampMs());
     return TrackJson.line(frame.cameraId(), frame.frameIndex(), frame.timestampMs(), now,
-        frame.detections(), names);
+        frame.detections().clippedTo(frame.image().width(), frame.image().height()), names);
   }
 }
