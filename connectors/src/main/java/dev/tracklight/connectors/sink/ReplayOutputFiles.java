@@ -127,6 +127,40 @@ public final class ReplayOutputFiles implements AutoCloseable {
     }
     this.tracksJson = jsonFile;
     this.tracksMot = motFile;
+    if (from.frames() > 0) {
+      replayTrails(style.trailLength());
+    }
+  }
+
+  /**
+   * Feeds the last {@code frames} frames of the staged {@code tracks.jsonl} (cut back to the
+   * checkpoint) to the annotator's trails, so the frames after a restore are drawn as an
+   * uninterrupted run draws them (trails are the annotator's only memory).
+   */
+  private void replayTrails(int frames) {
+    if (frames == 0) {
+      return;
+    }
+    tracksJson.flush();
+    java.util.ArrayDeque<String> last = new java.util.ArrayDeque<>(frames);
+    Path staged = StagedFile.resumableName(outputs.tracksJsonl());
+    try (BufferedReader lines = Files.newBufferedReader(staged, StandardCharsets.UTF_8)) {
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        if (last.size() == frames) {
+          last.removeFirst();
+        }
+        last.addLast(line);
+      }
+      for (String line : last) {
+        annotator.replayTrails(TrackJson.parseTracks(json.readTree(line)));
+      }
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(annotator);
+      closeQuietly(tracksJson);
+      closeQuietly(tracksMot);
+      throw new IllegalStateException("cannot read the trails' last frames from " + staged + ": "
+          + e.getMessage(), e);
+    }
   }
 
   /**

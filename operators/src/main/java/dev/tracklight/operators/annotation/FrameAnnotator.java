@@ -251,6 +251,18 @@ public final class FrameAnnotator implements AutoCloseable {
     return list;
   }
 
+  /**
+   * Advances the trails by one frame of {@code detections} without drawing: a stream resumed from a
+   * checkpoint replays its last {@link AnnotationStyle#trailLength()} frames' tracks through this,
+   * so its first frames show the same trails as an uninterrupted run's.
+   */
+  public void replayTrails(Detections detections) {
+    frameNumber++;
+    if (trails != null) {
+      trails.update(detections, frameNumber);
+    }
+  }
+
   /** The label {@link #annotate} draws for detection {@code i} ("" if the style shows none). */
   String labelText(Detections detections, int i) {
     return buildLabel(detections, i) ? label.toString() : "";

@@ -94,8 +94,15 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static Path sampleVideo() {
-    String assets = System.getenv(ModelRegistry.ASSETS_ENV);
-    Path cache = Path.of(System.getProperty("user.home"), ".cache", "tracklight", "videos");
+    return sampleVideo(System.getenv(ModelRegistry.ASSETS_ENV),
+        Path.of(System.getProperty("user.home"), ".cache", "tracklight", "videos"));
+  }
+
+  /**
+   * The first sample file found in {@code assets/videos}, else in {@code cache}; when none is, the
+   * error names only the file the demo would use (the preferred H.264 copy).
+   */
+  static Path sampleVideo(String assets, Path cache) {
     for (String name : SAMPLE_FILES) {
       if (assets != null && !assets.isBlank() && Files.isRegularFile(Path.of(assets, "videos", name))) {
         return Path.of(assets, "videos", name);
