@@ -78,6 +78,21 @@ class RuleStatesTest {
     assertEquals(expected, actual);
   }
 
+  /** A box half out of the frame (a Kalman prediction at the edge) is reported clipped. */
+  @Test
+  void eventBoxesStayInsideTheImageWhilePositionsUseTheWholeBox() {
+    RuleEngine engine = new RuleEngine(List.of(ZONE));
+    float[] box = {-50, 600, 30, 800}; // x -0.05..0.03 on the 1000 px frame, foot at (-0.01, 0.8)
+    List<RuleEvent> events = engine.onFrame(0, 0, SyntheticFrames.SIZE, SyntheticFrames.SIZE,
+        dev.tracklight.inference.Detections.of(box, new float[] {0.9f}, new int[] {PERSON}, new int[] {5}));
+    assertEquals(List.of(), events, "the foot (bottom-centre of the whole box) is left of the image: outside");
+    box = new float[] {-20, 600, 60, 800}; // foot at x 0.02: inside the zone
+    events = engine.onFrame(1, 250, SyntheticFrames.SIZE, SyntheticFrames.SIZE,
+        dev.tracklight.inference.Detections.of(box, new float[] {0.9f}, new int[] {PERSON}, new int[] {5}));
+    assertEquals(1, events.size(), events.toString());
+    assertEquals(new NormalizedBox(0f, 0.6f, 0.06f, 0.8f), events.get(0).box());
+  }
+
   @Test
   void loiteringAlertEndsWhenTheTrackLeaves() {
     RuleEngine engine = new RuleEngine(List.of(LOITER));
