@@ -61,15 +61,6 @@ class RuleOverlayTest {
       labels = a.lastLabelRects();
     }
 
-    if (System.getenv("DUMP_OVERLAY") != null) {
-      BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-      for (int y = 0; y < h; y++) {
-        for (int x = 0; x < w; x++) {
-          out.setRGB(x, y, rgb(drawn, x, y));
-        }
-      }
-      ImageIO.write(out, "png", new java.io.File(System.getenv("DUMP_OVERLAY") + "-" + backend + ".png"));
-    }
     // The line (alerting: red) runs down x = 0.75 w; the zone's left edge (at rest: cyan) at 0.05 w.
     int lineX = Math.round(0.75f * w);
     int zoneX = Math.round(0.05f * w);

@@ -94,7 +94,8 @@ class DogThumbnailReplayTest {
         BgrImage thumb = ImageReader.read(o.dir().resolve(h.get("thumbnail").asText()));
         assertEquals(Thumbnails.MAX_WIDTH, thumb.width(), "a thumbnail of the 360 px frame");
         double exact = mae(thumb, Thumbnails.fit(frame(o.annotatedVideo(), position)));
-        assertTrue(exact < 3.0, "thumbnail of " + h.get("id") + " = annotated frame " + position
+        // Rippling water scaled 360 -> 320 px keeps much detail per pixel: JPEG error ~3 levels.
+        assertTrue(exact < 4.0, "thumbnail of " + h.get("id") + " = annotated frame " + position
             + ": " + exact);
         long neighbour = position > 0 ? position - 1 : position + 1;
         assertTrue(exact < mae(thumb, Thumbnails.fit(frame(o.annotatedVideo(), neighbour))),
