@@ -89,7 +89,7 @@ class RuleStatesTest {
     box = new float[] {-20, 600, 60, 800}; // foot at x 0.02: inside the zone
     events = engine.onFrame(1, 250, SyntheticFrames.SIZE, SyntheticFrames.SIZE,
         dev.tracklight.inference.Detections.of(box, new float[] {0.9f}, new int[] {PERSON}, new int[] {5}));
-    assertEquals(1, events.size(), events.toString());
+    assertEquals(EventType.ENTRY, events.get(0).type(), events.toString());
     assertEquals(new NormalizedBox(0f, 0.6f, 0.06f, 0.8f), events.get(0).box());
   }
 
