@@ -147,7 +147,9 @@ class ReplayRestoreTest {
         int differing = strongDifferences(x, y);
         worst = Math.max(worst, differing / (double) drawn);
         assertTrue(drawn > 10_000, "frame " + i + ": annotations change " + drawn + " pixels");
-        assertTrue(differing < drawn / 100, "frame " + i + ": " + differing + " pixels differ between"
+        // Measured: at most 0.8 % (encoding around label text); trails missing after the restore
+        // would differ in a few percent of the annotated pixels.
+        assertTrue(differing < drawn * 3 / 200, "frame " + i + ": " + differing + " pixels differ between"
             + " the clean and the restored run, of " + drawn + " the annotations change");
       }
       System.out.println("restore: worst frame, pixels differing clean vs restored per annotated pixel " + worst);
