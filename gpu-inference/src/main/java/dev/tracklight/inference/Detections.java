@@ -152,6 +152,32 @@ public final class Detections {
     return n == size() ? this : select(Arrays.copyOf(idx, n));
   }
 
+  /**
+   * The detections with every box clipped to a {@code width x height} image ({@code 0..width},
+   * {@code 0..height}: pixel edges), for outputs. Detectors and Kalman predictions give boxes that
+   * run past the frame (a person half out of view); trackers keep those unclipped, since their
+   * motion model needs the whole box, but what users see stays inside the image. Returns this
+   * instance when every box is already inside; a box wholly outside collapses onto the edge.
+   */
+  public Detections clippedTo(int width, int height) {
+    if (width < 1 || height < 1) {
+      throw new IllegalArgumentException("invalid image size " + width + "x" + height);
+    }
+    float[] out = null;
+    for (int k = 0; k < boxes.length; k++) {
+      float max = (k & 1) == 0 ? width : height;
+      float v = boxes[k];
+      // NaN fails both comparisons and stays NaN: no output pretends to know where it is.
+      if (v < 0 || v > max) {
+        if (out == null) {
+          out = boxes.clone();
+        }
+        out[k] = v < 0 ? 0 : max;
+      }
+    }
+    return out == null ? this : of(out, scores, classIds, trackIds);
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof Detections d && Arrays.equals(boxes, d.boxes) && Arrays.equals(scores, d.scores)

@@ -105,6 +105,16 @@ public final class YoloDetector implements Detector {
    *     unknown class name, or an unavailable GPU
    */
   public static YoloDetector open(DetectorOptions options, ModelRegistry registry) {
+    return open(options, registry, java.util.function.UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #open(DetectorOptions, ModelRegistry)}, with the loaded engine passed through
+   * {@code wrap} first (a benchmark times the forward passes inside {@link #detect} this way). The
+   * detector owns what {@code wrap} returns, which must close the engine it wraps.
+   */
+  public static YoloDetector open(DetectorOptions options, ModelRegistry registry,
+      java.util.function.UnaryOperator<InferenceEngine> wrap) {
     ResolvedModel resolved = registry.resolve(options.model());
     RegisteredModel registered = resolved.registered();
     EngineKind engineKind = engineKind(options, resolved);
@@ -112,7 +122,7 @@ public final class YoloDetector implements Detector {
         : registered != null && registered.engine() == engineKind ? registered.inputSize() : 0;
     InferenceEngine engine = InferenceEngine.open(resolved.path(), engineKind, options.device(),
         inputSizeHint, options.threads());
-    return new YoloDetector(engine, options, resolved.displayName(), resolved.path());
+    return new YoloDetector(wrap.apply(engine), options, resolved.displayName(), resolved.path());
   }
 
   /** The engine that loads {@code resolved}: the options', else the registry's, else the file type's. */

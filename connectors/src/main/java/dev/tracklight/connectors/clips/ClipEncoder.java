@@ -2,6 +2,7 @@ package dev.tracklight.connectors.clips;
 
 import dev.tracklight.connectors.media.AtomicRename;
 import dev.tracklight.connectors.media.JpegCodec;
+import dev.tracklight.connectors.media.Thumbnails;
 import dev.tracklight.connectors.video.VideoWriteOptions;
 import dev.tracklight.connectors.video.VideoWriter;
 import dev.tracklight.inference.BgrImage;
@@ -16,8 +17,9 @@ import java.util.List;
  * Writes one highlight's thumbnail and clip from its buffered JPEG frames, synchronously (the
  * {@link LiveClipWriter} runs it on its own threads).
  *
- * <p>The thumbnail is the buffered JPEG nearest to the peak frame, written as is (already
- * annotated and compressed: no re-encoding). The clip is H.264 MP4 through {@link VideoWriter}
+ * <p>The thumbnail is the buffered JPEG nearest to the peak frame (already annotated), written as
+ * is when it is at most {@link Thumbnails#MAX_WIDTH} px wide, else scaled down to that width and
+ * encoded again ({@link Thumbnails#fit}). The clip is H.264 MP4 through {@link VideoWriter}
  * (browser-playable, {@code +faststart}) at the rate and frame placement {@link ClipTimeline}
  * plans; each source frame is decoded once even when it fills several slots. Both files appear
  * atomically (hidden temporary sibling, then rename): a failed or interrupted write leaves neither a
@@ -53,7 +55,7 @@ public final class ClipEncoder {
     if (Thread.currentThread().isInterrupted()) {
       throw new InterruptedException("clip " + request.clip() + " abandoned before it started");
     }
-    writeThumbnail(request.thumbnailFrame().jpeg(), request.thumbnail());
+    writeThumbnail(thumbnailJpeg(request.thumbnailFrame().jpeg()), request.thumbnail());
     List<BufferedFrame> frames = request.frames();
     long[] times = new long[frames.size()];
     for (int i = 0; i < times.length; i++) {
@@ -92,6 +94,15 @@ public final class ClipEncoder {
     long millis = (System.nanoTime() - started) / 1_000_000;
     return new Result(plan.slots(), plan.repeated(), plan.dropped(frames.size()),
         plan.frameRate().fps(), millis);
+  }
+
+  /** {@code jpeg} if it is thumbnail-sized, else the image scaled to {@link Thumbnails#MAX_WIDTH}. */
+  static byte[] thumbnailJpeg(byte[] jpeg) {
+    try (JpegCodec codec = JpegCodec.create(JpegCodec.DEFAULT_QUALITY)) {
+      BgrImage frame = codec.decode(jpeg, null);
+      BgrImage thumb = Thumbnails.fit(frame);
+      return thumb == frame ? jpeg : codec.encode(thumb);
+    }
   }
 
   /** The JPEG bytes at {@code target}, published by rename. */

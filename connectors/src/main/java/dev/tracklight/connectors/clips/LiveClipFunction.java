@@ -166,7 +166,8 @@ public final class LiveClipFunction extends ProcessFunction<FrameDetections, Fra
       camera.scratch = BgrImage.allocate(image.width(), image.height());
     }
     System.arraycopy(image.pixels(), 0, camera.scratch.pixels(), 0, image.pixels().length);
-    camera.annotator.annotate(camera.scratch, frame.detections());
+    camera.annotator.annotate(camera.scratch,
+        frame.detections().clippedTo(image.width(), image.height()), frame.rules().states());
     FrameRing ring = camera.ring;
     long bytesBefore = ring.bytes();
     long evictedBefore = ring.evictedForBytes();

@@ -36,7 +36,8 @@ import java.util.stream.IntStream;
  *   highlights.vtt     WebVTT chapters, one cue per highlight, in time order
  *   clips/ID.mp4       each highlight, cut by stream copy ({@link VideoClipper}: starts at the
  *                      keyframe at or before the highlight, up to one keyframe interval early)
- *   thumbs/ID.jpg      each highlight's peak frame, decoded exactly (from the keyframe before it)
+ *   thumbs/ID.jpg      each highlight's peak frame, decoded exactly (from the keyframe before it),
+ *                      at most {@link Thumbnails#MAX_WIDTH} px wide
  *   reel.mp4           the best highlights' clips that fit {@link HighlightMediaOptions#reelSeconds},
  *                      in time order, joined by stream copy ({@link VideoConcat})
  * </pre>
@@ -214,7 +215,7 @@ public final class HighlightMedia {
         reader.seekToFrame(position);
         var frame = reader.next().orElseThrow(() -> new IllegalStateException("peak frame "
             + h.peakFrame() + " of highlight " + h.id() + " (position " + position + ") is not in " + video));
-        ImageWriter.writeJpeg(frame.image(), thumbsDir.resolve(stems.get(h.id()) + ".jpg"), quality);
+        ImageWriter.writeJpeg(Thumbnails.fit(frame.image()), thumbsDir.resolve(stems.get(h.id()) + ".jpg"), quality);
       }
     }
   }

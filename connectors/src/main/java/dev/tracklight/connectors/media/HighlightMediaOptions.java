@@ -23,8 +23,11 @@ public record HighlightMediaOptions(double reelSeconds, int thumbnailQuality) im
    */
   public static final double MAX_REEL_SECONDS = 86_400;
 
-  /** Annotation lines and labels stay crisp at 85; higher mostly grows the file. */
-  public static final int DEFAULT_THUMBNAIL_QUALITY = 85;
+  /**
+   * Thumbnails are at most 320 px wide ({@link Thumbnails}), where each pixel carries the detail of
+   * 16 of a 720p frame: at 90 annotation lines and labels stay crisp for about 15 kB.
+   */
+  public static final int DEFAULT_THUMBNAIL_QUALITY = 90;
 
   public HighlightMediaOptions {
     if (!(reelSeconds >= 0 && reelSeconds <= MAX_REEL_SECONDS)) {
@@ -36,7 +39,7 @@ public record HighlightMediaOptions(double reelSeconds, int thumbnailQuality) im
     }
   }
 
-  /** A 60 s reel, quality 85 thumbnails. */
+  /** A 60 s reel, quality 90 thumbnails. */
   public static HighlightMediaOptions defaults() {
     return new HighlightMediaOptions(DEFAULT_REEL_SECONDS, DEFAULT_THUMBNAIL_QUALITY);
   }

@@ -4,6 +4,7 @@ import dev.tracklight.inference.InvalidInputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Predicate;
 
 /**
  * Fail-fast checks on a user-supplied input path, run before any native library sees it so that a
@@ -21,6 +22,15 @@ public final class InputFiles {
    * @throws InvalidInputException naming the problem and what was expected
    */
   public static long requireReadableFile(Path path, String what) {
+    return requireReadableFile(path, what, Files::isReadable);
+  }
+
+  /**
+   * As {@link #requireReadableFile(Path, String)}, asking {@code readable} whether this process may
+   * read the file. Root may read any file, so a test run as root (CI) has no real unreadable file:
+   * it passes a predicate that says no, and the rejection is tested all the same.
+   */
+  public static long requireReadableFile(Path path, String what, Predicate<Path> readable) {
     if (!Files.exists(path)) {
       throw new InvalidInputException(what + " file not found: " + path
           + " (expected an existing " + what + " file)");
@@ -28,7 +38,7 @@ public final class InputFiles {
     if (Files.isDirectory(path)) {
       throw new InvalidInputException(path + " is a directory; expected a " + what + " file");
     }
-    if (!Files.isReadable(path)) {
+    if (!readable.test(path)) {
       throw new InvalidInputException(what + " file is not readable (permission denied): " + path
           + " (expected a file this process may read)");
     }

@@ -18,6 +18,7 @@ import dev.tracklight.operators.annotation.AnnotationStyle;
 import dev.tracklight.operators.annotation.FrameAnnotator;
 import dev.tracklight.operators.highlights.Highlight;
 import dev.tracklight.operators.mot.MotResultWriter;
+import dev.tracklight.operators.stream.FrameRules;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -126,6 +127,40 @@ public final class ReplayOutputFiles implements AutoCloseable {
     }
     this.tracksJson = jsonFile;
     this.tracksMot = motFile;
+    if (from.frames() > 0) {
+      replayTrails(style.trailLength());
+    }
+  }
+
+  /**
+   * Feeds the last {@code frames} frames of the staged {@code tracks.jsonl} (cut back to the
+   * checkpoint) to the annotator's trails, so the frames after a restore are drawn as an
+   * uninterrupted run draws them (trails are the annotator's only memory).
+   */
+  private void replayTrails(int frames) {
+    if (frames == 0) {
+      return;
+    }
+    tracksJson.flush();
+    java.util.ArrayDeque<String> last = new java.util.ArrayDeque<>(frames);
+    Path staged = StagedFile.resumableName(outputs.tracksJsonl());
+    try (BufferedReader lines = Files.newBufferedReader(staged, StandardCharsets.UTF_8)) {
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        if (last.size() == frames) {
+          last.removeFirst();
+        }
+        last.addLast(line);
+      }
+      for (String line : last) {
+        annotator.replayTrails(TrackJson.parseTracks(json.readTree(line)));
+      }
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(annotator);
+      closeQuietly(tracksJson);
+      closeQuietly(tracksMot);
+      throw new IllegalStateException("cannot read the trails' last frames from " + staged + ": "
+          + e.getMessage(), e);
+    }
   }
 
   /**
@@ -161,16 +196,35 @@ public final class ReplayOutputFiles implements AutoCloseable {
     return startedEpochMs;
   }
 
-  /** Annotates {@code image} in place with {@code tracks}, then writes it and its track rows. */
+  /**
+   * Annotates {@code image} in place with {@code tracks}, then writes it and its track rows. Boxes
+   * are clipped to the frame in every output ({@link Detections#clippedTo}).
+   */
   public void write(long frameIndex, long timestampMs, BgrImage image, Detections tracks) {
-    annotate(image, tracks);
+    write(frameIndex, timestampMs, image, tracks, FrameRules.NONE);
+  }
+
+  /** As {@link #write(long, long, BgrImage, Detections)}, drawing the rules' state as well. */
+  public void write(long frameIndex, long timestampMs, BgrImage image, Detections tracks,
+      FrameRules rules) {
+    Detections clipped = clip(tracks);
+    annotate(image, clipped, rules);
     encode(image);
-    writeTracks(frameIndex, timestampMs, tracks);
+    writeTracks(frameIndex, timestampMs, clipped);
   }
 
   /** Draws {@code tracks} into {@code image} (stage of {@link #write}, for callers timing stages). */
   public void annotate(BgrImage image, Detections tracks) {
-    annotator.annotate(image, tracks);
+    annotate(image, tracks, FrameRules.NONE);
+  }
+
+  /** Draws {@code tracks} and the rules' geometry and state into {@code image} (stage of {@link #write}). */
+  public void annotate(BgrImage image, Detections tracks, FrameRules rules) {
+    annotator.annotate(image, clip(tracks), rules.states());
+  }
+
+  private Detections clip(Detections tracks) {
+    return tracks.clippedTo(width, height);
   }
 
   /** Appends {@code image} to the annotated video (stage of {@link #write}). */
@@ -183,7 +237,8 @@ public final class ReplayOutputFiles implements AutoCloseable {
   }
 
   /** Appends the frame's track rows (stage of {@link #write}); counts the frame. */
-  public void writeTracks(long frameIndex, long timestampMs, Detections tracks) {
+  public void writeTracks(long frameIndex, long timestampMs, Detections unclipped) {
+    Detections tracks = clip(unclipped);
     tracksJson.writeLine(TrackJson.line(null, frameIndex, timestampMs, tracks, names));
     for (int i = 0; i < tracks.size(); i++) {
       tracksMot.writeLine(MotResultWriter.row(frameIndex + 1, tracks, i));

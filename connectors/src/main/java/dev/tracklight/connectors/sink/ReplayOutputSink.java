@@ -85,7 +85,8 @@ public final class ReplayOutputSink implements Sink<FrameDetections>,
    * @param videos per camera id
    * @param classNames the model's class names (labels)
    * @param style annotation style
-   * @param runInfo fields copied into every summary (model, engine, device, parallelism...)
+   * @param runInfo fields copied into every summary (model, engine, device, parallelism...);
+   *     values that are integers are written as JSON numbers
    */
   public ReplayOutputSink(Map<String, Video> videos, List<String> classNames, AnnotationStyle style,
       Map<String, String> runInfo) {
@@ -143,7 +144,7 @@ public final class ReplayOutputSink implements Sink<FrameDetections>,
               video.height(), video.frameRate(), names, style, true, epochMillis.getAsLong()));
       // Stage by stage, timed like the serial loop's stage_ms (measurement only).
       long t0 = System.nanoTime();
-      files.annotate(frame.image(), frame.detections());
+      files.annotate(frame.image(), frame.detections(), frame.rules());
       long t1 = System.nanoTime();
       files.encode(frame.image());
       long t2 = System.nanoTime();
@@ -179,7 +180,13 @@ public final class ReplayOutputSink implements Sink<FrameDetections>,
       summary.put("first_frame_epoch_ms", files.startedEpochMs());
       ObjectNode stages = summary.putObject("stage_ms");
       ReplayStageTimes.takeMillis(last.cameraId()).forEach(stages::put);
-      runInfo.forEach(summary::put);
+      runInfo.forEach((k, v) -> {
+        if (v.matches("-?\\d{1,18}")) {
+          summary.put(k, Long.parseLong(v)); // a count (parallelism) is a number, as from the serial loop
+        } else {
+          summary.put(k, v);
+        }
+      });
       return summary;
     }
 

@@ -52,6 +52,26 @@ public final class TrackJson {
     return line.toString();
   }
 
+  /** The tracks of a line {@link #line} wrote (boxes at its 0.1 px precision). */
+  public static Detections parseTracks(com.fasterxml.jackson.databind.JsonNode line) {
+    com.fasterxml.jackson.databind.JsonNode list = line.path("tracks");
+    int n = list.size();
+    float[] boxes = new float[4 * n];
+    float[] scores = new float[n];
+    int[] classes = new int[n];
+    int[] ids = new int[n];
+    for (int i = 0; i < n; i++) {
+      com.fasterxml.jackson.databind.JsonNode t = list.get(i);
+      for (int k = 0; k < 4; k++) {
+        boxes[4 * i + k] = (float) t.path("box").path(k).asDouble();
+      }
+      scores[i] = (float) t.path("score").asDouble();
+      classes[i] = t.path("class_id").asInt();
+      ids[i] = t.path("id").asInt();
+    }
+    return Detections.of(boxes, scores, classes, ids);
+  }
+
   private static double round1(float v) {
     return Math.round(v * 10) / 10.0;
   }

@@ -45,6 +45,6 @@ public final class TrackLineFunction extends RichMapFunction<FrameDetections, St
     latencyMs.update(now - frame.timestampMs());
     LiveStatusBoard.frameTracked(frame.cameraId(), now - frame.timestampMs(), frame.detections().size());
     return TrackJson.line(frame.cameraId(), frame.frameIndex(), frame.timestampMs(), now,
-        frame.detections(), names);
+        frame.detections().clippedTo(frame.image().width(), frame.image().height()), names);
   }
 }

@@ -93,7 +93,8 @@ class LiveClipWriterTest {
       }
     }
     BufferedFrame peak = LiveFrames.jpegAt5Fps().stream().filter(f -> f.frameIndex() == 125).findFirst().orElseThrow();
-    assertArrayEquals(peak.jpeg(), Files.readAllBytes(request.thumbnail()), "thumbnail = buffered peak frame");
+    assertArrayEquals(ClipEncoder.thumbnailJpeg(peak.jpeg()), Files.readAllBytes(request.thumbnail()),
+        "thumbnail = buffered peak frame, scaled to thumbnail width");
     assertEquals(List.of(), leftovers());
   }
 

@@ -173,8 +173,11 @@ class LiveCameraReaderRtspTest {
       server.pause();
       health.awaitState(CameraState.RECONNECTING);
       long detectedMs = (System.nanoTime() - paused) / 1_000_000;
-      // stale-frame timeout + one watchdog period (+ scheduling slack on a loaded machine)
-      assertTrue(detectedMs < STALE_TIMEOUT.toMillis() + 2000, "hang detected after "
+      // Typically stale-frame timeout + one watchdog period (~2.5 s; the figures are measured by
+      // LiveCameraFaultTimings). Without the watchdog a hung server is never left, so the test
+      // only needs a bound that a loaded 2-core machine cannot miss (3.94 s was seen against a
+      // 3.5 s bound): generous, not tight.
+      assertTrue(detectedMs < STALE_TIMEOUT.toMillis() + 10_000, "hang detected after "
           + detectedMs + " ms");
       assertTrue(health.lastOf(CameraState.RECONNECTING).lastError().contains("hung"),
           health.events().toString());

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.tracklight.connectors.media.InputFiles;
 import dev.tracklight.connectors.testing.TestAssets;
 import dev.tracklight.inference.InvalidInputException;
 import java.io.IOException;
@@ -208,9 +208,14 @@ class VideoReaderTest {
   void unreadableFileIsRejected() throws IOException {
     Path file = Files.copy(TestAssets.file(WALKING), temp.resolve("locked.mp4"));
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("---------"));
-    // Root (CAP_DAC_OVERRIDE) reads mode-000 files; there is nothing unreadable to test then.
-    assumeFalse(Files.isReadable(file), "running as root: a mode-000 file is still readable");
-    assertRejected(file, "not readable");
+    if (!Files.isReadable(file)) {
+      assertRejected(file, "not readable"); // a normal user: the real permission check
+    }
+    // Root (CAP_DAC_OVERRIDE, as CI runs) reads mode-000 files: the same check, told "no access".
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> InputFiles.requireReadableFile(file, "video", p -> false));
+    assertEquals("video file is not readable (permission denied): " + file
+        + " (expected a file this process may read)", e.getMessage());
   }
 
   @Test

@@ -19,10 +19,12 @@ import java.util.Set;
  * @param blurClasses class ids whose boxes are blurred (privacy), e.g. {@code person}
  * @param blurKernel box-blur window in pixels, odd, 3..{@value #MAX_BLUR_KERNEL}; a window of
  *     about a fifth of a face's width makes it unrecognisable
+ * @param showRules draw the highlight rules' zones (with occupancy), lines (with in/out counts)
+ *     and alert state when the frame comes with them
  */
 public record AnnotationStyle(int lineThickness, double fontScale, boolean showLabels,
     boolean showClassName, boolean showScore, boolean showTrackId, int trailLength,
-    Set<Integer> blurClasses, int blurKernel) implements java.io.Serializable {
+    Set<Integer> blurClasses, int blurKernel, boolean showRules) implements java.io.Serializable {
 
   /** Thicker lines than this hide the object they outline, even at 4K. */
   public static final int MAX_THICKNESS = 32;
@@ -59,34 +61,48 @@ public record AnnotationStyle(int lineThickness, double fontScale, boolean showL
     blurClasses = Set.copyOf(blurClasses);
   }
 
-  /** 2 px lines, labels with class, score and id, 30-frame trails, no blurring. */
+  /** The style without {@code showRules}, which is on. */
+  public AnnotationStyle(int lineThickness, double fontScale, boolean showLabels,
+      boolean showClassName, boolean showScore, boolean showTrackId, int trailLength,
+      Set<Integer> blurClasses, int blurKernel) {
+    this(lineThickness, fontScale, showLabels, showClassName, showScore, showTrackId, trailLength,
+        blurClasses, blurKernel, true);
+  }
+
+  /** 2 px lines, labels with class, score and id, 30-frame trails, no blurring, rules drawn. */
   public static AnnotationStyle defaults() {
-    return new AnnotationStyle(2, 0.6, true, true, true, true, 30, Set.of(), 31);
+    return new AnnotationStyle(2, 0.6, true, true, true, true, 30, Set.of(), 31, true);
+  }
+
+  /** The same style drawing the rules' geometry and state, or not. */
+  public AnnotationStyle withRules(boolean show) {
+    return new AnnotationStyle(lineThickness, fontScale, showLabels, showClassName, showScore,
+        showTrackId, trailLength, blurClasses, blurKernel, show);
   }
 
   public AnnotationStyle withLineThickness(int px) {
     return new AnnotationStyle(px, fontScale, showLabels, showClassName, showScore, showTrackId,
-        trailLength, blurClasses, blurKernel);
+        trailLength, blurClasses, blurKernel, showRules);
   }
 
   public AnnotationStyle withFontScale(double scale) {
     return new AnnotationStyle(lineThickness, scale, showLabels, showClassName, showScore,
-        showTrackId, trailLength, blurClasses, blurKernel);
+        showTrackId, trailLength, blurClasses, blurKernel, showRules);
   }
 
   public AnnotationStyle withoutLabels() {
     return new AnnotationStyle(lineThickness, fontScale, false, showClassName, showScore,
-        showTrackId, trailLength, blurClasses, blurKernel);
+        showTrackId, trailLength, blurClasses, blurKernel, showRules);
   }
 
   public AnnotationStyle withTrailLength(int frames) {
     return new AnnotationStyle(lineThickness, fontScale, showLabels, showClassName, showScore,
-        showTrackId, frames, blurClasses, blurKernel);
+        showTrackId, frames, blurClasses, blurKernel, showRules);
   }
 
   /** Blur boxes of these classes with a {@code kernel}-pixel box blur. */
   public AnnotationStyle withBlur(Set<Integer> classIds, int kernel) {
     return new AnnotationStyle(lineThickness, fontScale, showLabels, showClassName, showScore,
-        showTrackId, trailLength, classIds, kernel);
+        showTrackId, trailLength, classIds, kernel, showRules);
   }
 }

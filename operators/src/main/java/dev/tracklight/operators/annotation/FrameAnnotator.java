@@ -3,11 +3,22 @@ package dev.tracklight.operators.annotation;
 import dev.tracklight.inference.BgrImage;
 import dev.tracklight.inference.ClassNames;
 import dev.tracklight.inference.Detections;
+import dev.tracklight.operators.highlights.NormalizedPoint;
+import dev.tracklight.operators.highlights.RuleKind;
+import dev.tracklight.operators.highlights.RuleState;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * Draws detections into video frames: boxes, labels (class, score, track id), a stable colour per
- * track, trails of recent centres per track, and box blurring of chosen classes (privacy).
+ * track, trails of recent centres per track, box blurring of chosen classes (privacy) and, when
+ * given, the highlight rules' geometry and state ({@link RuleState}): zones with their occupancy,
+ * lines with their in/out counts, and rules that are alerting in {@link #ALERT_RGB} with an
+ * {@code ALERT} banner in the top-left corner ({@link AnnotationStyle#showRules()} turns it off).
+ *
+ * <p><b>Labels.</b> No label hides another: {@link LabelPlacer} moves a label that would overlap one
+ * placed before it. Rule labels and the banner are placed first (they stay put from frame to
+ * frame), then detection labels.
  *
  * <p><b>Ownership.</b> {@link #annotate} draws <em>into</em> the frame's pixel array, in place:
  * the caller must own the {@link BgrImage} exclusively (frames from the video reader do; copy a
@@ -19,7 +30,7 @@ import java.util.Objects;
  * backend holds a native frame buffer: close the annotator when the stream ends.
  *
  * <p><b>Order.</b> Blur first (labels and boxes stay readable over a blurred person), then trails,
- * boxes and labels, so labels are never hidden under another object's outline.
+ * rule geometry, boxes and labels, so labels are never hidden under another object's outline.
  *
  * <p><b>Backends.</b> Measured with JMH {@code AnnotationBenchmark} (pipeline module): one
  * 1280x720 frame, 20 tracked moving boxes with labels (id, class, score) and 30-point trails,
@@ -41,6 +52,13 @@ public final class FrameAnnotator implements AutoCloseable {
   /** The faster backend on the benchmark in the class header. */
   public static final AnnotationBackend DEFAULT_BACKEND = AnnotationBackend.JAVA2D;
 
+  /** Colour of a rule that is alerting: the red viewers use for an active event. */
+  public static final int ALERT_RGB = 0xE0202A;
+  /** Colour of zones at rest: a cyan no track colour is close to ({@link TrackColors}). */
+  static final int ZONE_RGB = 0x00C8FF;
+  /** Colour of lines at rest: yellow, the usual colour of counting lines. */
+  static final int LINE_RGB = 0xFFD400;
+
   private final AnnotationStyle style;
   private final ClassNames names;
   private final AnnotationBackend backend;
@@ -50,6 +68,9 @@ public final class FrameAnnotator implements AutoCloseable {
   private final int[] trailXs;
   private final int[] trailYs;
   private final StringBuilder label = new StringBuilder(48);
+  private final LabelPlacer placer = new LabelPlacer();
+  private int[] ruleXs = new int[16];
+  private int[] ruleYs = new int[16];
   private long frameNumber;
 
   private FrameAnnotator(AnnotationStyle style, ClassNames names, AnnotationBackend backend) {
@@ -90,7 +111,16 @@ public final class FrameAnnotator implements AutoCloseable {
    * advances the trails by one frame.
    */
   public void annotate(BgrImage frame, Detections detections) {
+    annotate(frame, detections, List.of());
+  }
+
+  /**
+   * As {@link #annotate(BgrImage, Detections)}, drawing the rules' geometry and state as well
+   * (unless the style turns them off); {@code rules} empty draws none.
+   */
+  public void annotate(BgrImage frame, Detections detections, List<RuleState> rules) {
     frameNumber++;
+    boolean drawRules = style.showRules() && !rules.isEmpty();
     if (trails != null) {
       trails.update(detections, frameNumber);
     }
@@ -117,6 +147,9 @@ public final class FrameAnnotator implements AutoCloseable {
           }
         }
       }
+      if (drawRules) {
+        drawRuleGeometry(rules, maxX, maxY);
+      }
       for (int i = 0; i < n; i++) {
         if (visible(detections, i, maxX, maxY)) {
           canvas.rectangle(clip(detections.x1(i), maxX), clip(detections.y1(i), maxY),
@@ -124,16 +157,109 @@ public final class FrameAnnotator implements AutoCloseable {
               style.lineThickness());
         }
       }
+      placer.reset(frame.width(), frame.height());
+      if (drawRules) {
+        drawRuleLabels(rules, maxX, maxY);
+      }
       if (style.showLabels()) {
         for (int i = 0; i < n; i++) {
           if (visible(detections, i, maxX, maxY) && buildLabel(detections, i)) {
-            canvas.label(label.toString(), clip(detections.x1(i), maxX),
-                clip(detections.y1(i), maxY), colorOf(detections, i));
+            drawLabel(label.toString(), clip(detections.x1(i), maxX), clip(detections.y1(i), maxY),
+                colorOf(detections, i));
           }
         }
       }
     } finally {
       canvas.end();
+    }
+  }
+
+  private void drawLabel(String text, int anchorX, int anchorY, int rgb) {
+    long at = placer.place(anchorX, anchorY, canvas.labelWidth(text), canvas.labelHeight());
+    canvas.label(text, LabelPlacer.x(at), LabelPlacer.y(at), rgb);
+  }
+
+  private static int ruleColor(RuleState r) {
+    return r.alerting() ? ALERT_RGB : r.kind() == RuleKind.LINE ? LINE_RGB : ZONE_RGB;
+  }
+
+  /** Zones as closed outlines, lines as segments; an alerting rule one pixel thicker. */
+  private void drawRuleGeometry(List<RuleState> rules, int maxX, int maxY) {
+    for (RuleState r : rules) {
+      List<NormalizedPoint> g = r.geometry();
+      if (g.size() < 2) {
+        continue;
+      }
+      int points = r.isZone() ? g.size() + 1 : g.size();
+      if (ruleXs.length < points) {
+        ruleXs = new int[points];
+        ruleYs = new int[points];
+      }
+      for (int k = 0; k < points; k++) {
+        NormalizedPoint p = g.get(k % g.size());
+        ruleXs[k] = clip((float) (p.x() * (maxX + 1)), maxX);
+        ruleYs[k] = clip((float) (p.y() * (maxY + 1)), maxY);
+      }
+      int thickness = Math.min(AnnotationStyle.MAX_THICKNESS, style.lineThickness() + (r.alerting() ? 1 : 0));
+      canvas.polyline(ruleXs, ruleYs, points, ruleColor(r), thickness);
+    }
+  }
+
+  /**
+   * The banner of alerting rules (top-left), then each geometric rule's label: a zone's name and
+   * occupancy at its top-most vertex, a line's name and in/out counts at its middle.
+   */
+  private void drawRuleLabels(List<RuleState> rules, int maxX, int maxY) {
+    for (RuleState r : rules) {
+      if (r.alerting()) {
+        drawLabel("ALERT " + r.rule(), 0, 0, ALERT_RGB);
+      }
+    }
+    for (RuleState r : rules) {
+      List<NormalizedPoint> g = r.geometry();
+      if (g.size() < 2) {
+        continue;
+      }
+      int ax;
+      int ay;
+      String text;
+      if (r.isZone()) {
+        NormalizedPoint top = g.get(0);
+        for (NormalizedPoint p : g) {
+          if (p.y() < top.y() || (p.y() == top.y() && p.x() < top.x())) {
+            top = p;
+          }
+        }
+        ax = clip((float) (top.x() * (maxX + 1)), maxX);
+        ay = clip((float) (top.y() * (maxY + 1)), maxY);
+        text = r.rule() + ": " + r.occupancy();
+      } else {
+        ax = clip((float) ((g.get(0).x() + g.get(1).x()) / 2 * (maxX + 1)), maxX);
+        ay = clip((float) ((g.get(0).y() + g.get(1).y()) / 2 * (maxY + 1)), maxY);
+        text = r.rule() + " in " + r.in() + " out " + r.out();
+      }
+      drawLabel(text, ax, ay, ruleColor(r));
+    }
+  }
+
+  /** Labels drawn on the last frame, each {@code {x, y, w, h}} (for tests). */
+  List<int[]> lastLabelRects() {
+    List<int[]> list = new java.util.ArrayList<>(placer.count());
+    for (int i = 0; i < placer.count(); i++) {
+      list.add(placer.rect(i));
+    }
+    return list;
+  }
+
+  /**
+   * Advances the trails by one frame of {@code detections} without drawing: a stream resumed from a
+   * checkpoint replays its last {@link AnnotationStyle#trailLength()} frames' tracks through this,
+   * so its first frames show the same trails as an uninterrupted run's.
+   */
+  public void replayTrails(Detections detections) {
+    frameNumber++;
+    if (trails != null) {
+      trails.update(detections, frameNumber);
     }
   }
 

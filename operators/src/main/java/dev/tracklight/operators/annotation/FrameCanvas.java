@@ -20,11 +20,17 @@ interface FrameCanvas extends AutoCloseable {
   /** Outlines the box with corners (x1, y1) and (x2, y2), inclusive. */
   void rectangle(int x1, int y1, int x2, int y2, int rgb, int thickness);
 
+  /** Width in pixels of {@code text}'s label (text plus padding). */
+  int labelWidth(String text);
+
+  /** Height in pixels of a label (one line of text plus padding). */
+  int labelHeight();
+
   /**
-   * Draws {@code text} on a filled {@code rgb} background just above (boxX, boxY), or just inside
-   * the box when there is no room above, kept within the frame.
+   * Draws {@code text} on a filled {@code rgb} background whose top-left corner is (x, y); the
+   * caller ({@link LabelPlacer}) has chosen a place inside the frame.
    */
-  void label(String text, int boxX, int boxY, int rgb);
+  void label(String text, int x, int y, int rgb);
 
   void end();
 

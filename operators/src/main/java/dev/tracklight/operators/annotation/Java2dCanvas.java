@@ -90,19 +90,28 @@ final class Java2dCanvas implements FrameCanvas {
   }
 
   @Override
-  public void label(String text, int boxX, int boxY, int rgb) {
+  public int labelWidth(String text) {
+    return g.getFontMetrics().stringWidth(text) + 2 * padding();
+  }
+
+  @Override
+  public int labelHeight() {
     FontMetrics metrics = g.getFontMetrics();
-    int pad = Math.max(1, Math.round(font.getSize2D() * LABEL_PADDING));
-    int textWidth = metrics.stringWidth(text);
-    int height = metrics.getAscent() + metrics.getDescent() + 2 * pad;
-    int width = textWidth + 2 * pad;
-    int x = Math.max(0, Math.min(boxX, frame.width() - width));
-    int y = boxY - height >= 0 ? boxY - height : boxY; // above the box, else inside it
-    y = Math.max(0, Math.min(y, frame.height() - height));
+    return metrics.getAscent() + metrics.getDescent() + 2 * padding();
+  }
+
+  @Override
+  public void label(String text, int x, int y, int rgb) {
+    FontMetrics metrics = g.getFontMetrics();
+    int pad = padding();
     g.setColor(new Color(rgb));
-    g.fillRect(x, y, width, height);
+    g.fillRect(x, y, labelWidth(text), labelHeight());
     g.setColor(new Color(TrackColors.textColorOn(rgb)));
     g.drawString(text, x + pad, y + pad + metrics.getAscent());
+  }
+
+  private int padding() {
+    return Math.max(1, Math.round(font.getSize2D() * LABEL_PADDING));
   }
 
   @Override

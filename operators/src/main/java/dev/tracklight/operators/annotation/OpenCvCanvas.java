@@ -33,6 +33,7 @@ final class OpenCvCanvas implements FrameCanvas {
   private static final double LABEL_PADDING_AT_SCALE_1 = 6;
 
   private final double fontScale;
+  private int ascent = -1;
   private final int textThickness;
   private final Point p1 = new Point();
   private final Point p2 = new Point();
@@ -103,26 +104,44 @@ final class OpenCvCanvas implements FrameCanvas {
   }
 
   @Override
-  public void label(String text, int boxX, int boxY, int rgb) {
-    int pad = Math.max(1, (int) Math.round(LABEL_PADDING_AT_SCALE_1 * fontScale));
-    int textWidth;
-    int ascent;
+  public int labelWidth(String text) {
     try (Size size = opencv_imgproc.getTextSize(text, FONT_HERSHEY_SIMPLEX, fontScale,
         textThickness, baseline)) {
-      textWidth = size.width();
-      ascent = size.height();
+      return size.width() + 2 * padding();
     }
-    int height = ascent + baseline.get() + 2 * pad;
-    int width = textWidth + 2 * pad;
-    int x = Math.max(0, Math.min(boxX, frame.width() - width));
-    int y = boxY - height >= 0 ? boxY - height : boxY; // above the box, else inside it
-    y = Math.max(0, Math.min(y, frame.height() - height));
+  }
+
+  @Override
+  public int labelHeight() {
+    return ascent() + baseline.get() + 2 * padding();
+  }
+
+  /** Cap height of the font; the same for every text, so measured once. */
+  private int ascent() {
+    if (ascent < 0) {
+      try (Size size = opencv_imgproc.getTextSize("Ag", FONT_HERSHEY_SIMPLEX, fontScale,
+          textThickness, baseline)) {
+        ascent = size.height();
+      }
+    }
+    return ascent;
+  }
+
+  @Override
+  public void label(String text, int x, int y, int rgb) {
+    int pad = padding();
+    int width = labelWidth(text);
+    int height = labelHeight();
     setColor(rgb);
-    fill(x, y, x + width - 1, y + height - 1);
+    fill(x, y, Math.min(frame.width() - 1, x + width - 1), Math.min(frame.height() - 1, y + height - 1));
     setColor(TrackColors.textColorOn(rgb));
-    p1.x(x + pad).y(y + pad + ascent);
+    p1.x(x + pad).y(y + pad + ascent());
     opencv_imgproc.putText(mat, text, p1, FONT_HERSHEY_SIMPLEX, fontScale, color, textThickness,
         LINE_AA, false);
+  }
+
+  private int padding() {
+    return Math.max(1, (int) Math.round(LABEL_PADDING_AT_SCALE_1 * fontScale));
   }
 
   @Override

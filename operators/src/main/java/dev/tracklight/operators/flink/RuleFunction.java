@@ -160,8 +160,8 @@ public final class RuleFunction extends KeyedProcessFunction<String, FrameDetect
     if (builderChanged) {
       builderState.update(st.builderBytes());
     }
-    out.collect(happened.isEmpty() && closed.isEmpty() ? frame
-        : frame.withRules(new FrameRules(happened, closed)));
+    out.collect(frame.withRules(new FrameRules(happened, closed,
+        st.engine.states(frame.timestampMs()))));
   }
 
   private CameraRules restore(String camera) throws IOException {

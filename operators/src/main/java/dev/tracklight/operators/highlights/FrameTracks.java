@@ -5,7 +5,8 @@ import dev.tracklight.inference.InvalidInputException;
 
 /**
  * One frame's tracks in normalised coordinates, computed once per frame and shared by every rule:
- * bottom-centre position ({@code px, py}) and the box, as primitive columns.
+ * bottom-centre position ({@code px, py}, of the whole box) and the box clipped to the image, as
+ * primitive columns.
  */
 final class FrameTracks {
 
@@ -40,6 +41,10 @@ final class FrameTracks {
       boxes[4 * i + 3] = b[4 * i + 3] / height;
       px[i] = (boxes[4 * i] + boxes[4 * i + 2]) / 2;
       py[i] = boxes[4 * i + 3];
+      // Positions come from the whole (tracked) box; the boxes events report stay in the image.
+      for (int k = 4 * i; k < 4 * i + 4; k++) {
+        boxes[k] = Math.max(0f, Math.min(1f, boxes[k]));
+      }
       if (!Float.isFinite(px[i]) || !Float.isFinite(py[i])) {
         throw new InvalidInputException("track " + tracks.trackId(i) + " of frame " + frameIndex
             + " has a non-finite box: expected finite pixel coordinates");

@@ -27,7 +27,17 @@ import java.util.Objects;
 public final class RuleEngine {
 
   /** Layout version of {@link #snapshot()}; a new layout must bump it. */
-  public static final byte STATE_VERSION = 1;
+  public static final byte STATE_VERSION = 2;
+
+  /** Version 1 had no alert state per rule ({@link #states}); it restores with none open. */
+  private static final byte STATE_VERSION_WITHOUT_ALERTS = 1;
+
+  /**
+   * How long a rule counts as alerting after an instantaneous event (entry, exit, crossing,
+   * occupancy), in event time: one second is long enough to see on a video at any frame rate,
+   * short enough that a busy door does not stay red for good.
+   */
+  public static final long ALERT_HOLD_MS = 1000;
 
   /**
    * Default time after which a track that is no longer reported is forgotten (and exits its
@@ -40,6 +50,10 @@ public final class RuleEngine {
   private final List<Rule> rules;
   private final long trackExpiryMs;
   private final List<RuleEvaluator> evaluators;
+  /** Per rule: alert spans open now (loitering tracks, a crowd, a present class). */
+  private final int[] openSpans;
+  /** Per rule: timestamp of the frame at which it last raised an event. */
+  private final long[] lastEventMs;
   private long frames;
   private long lastFrameIndex = Long.MIN_VALUE;
   private long lastTimestampMs = Long.MIN_VALUE;
@@ -65,6 +79,9 @@ public final class RuleEngine {
     for (Rule r : this.rules) {
       evaluators.add(evaluatorFor(r, trackExpiryMs));
     }
+    this.openSpans = new int[rules.size()];
+    this.lastEventMs = new long[rules.size()];
+    java.util.Arrays.fill(lastEventMs, Long.MIN_VALUE);
   }
 
   private static RuleEvaluator evaluatorFor(Rule r, long trackExpiryMs) {
@@ -108,8 +125,10 @@ public final class RuleEngine {
     }
     FrameTracks frame = new FrameTracks(frameIndex, timestampMs, width, height, tracks);
     List<RuleEvent> out = new ArrayList<>(2);
-    for (RuleEvaluator e : evaluators) {
-      e.onFrame(frame, out);
+    for (int r = 0; r < evaluators.size(); r++) {
+      int before = out.size();
+      evaluators.get(r).onFrame(frame, out);
+      noteEvents(r, out, before, timestampMs);
     }
     frames++;
     lastFrameIndex = frameIndex;
@@ -128,12 +147,54 @@ public final class RuleEngine {
     }
     List<RuleEvent> out = new ArrayList<>();
     if (!finished) {
-      for (RuleEvaluator e : evaluators) {
-        e.finish(endTimestampMs, out);
+      for (int r = 0; r < evaluators.size(); r++) {
+        int before = out.size();
+        evaluators.get(r).finish(endTimestampMs, out);
+        noteEvents(r, out, before, endTimestampMs);
       }
       finished = true;
     }
     return out;
+  }
+
+  /** Keeps the alert state of rule {@code r} from its events {@code out[from..]}. */
+  private void noteEvents(int r, List<RuleEvent> out, int from, long atMs) {
+    for (int k = from; k < out.size(); k++) {
+      EventType t = out.get(k).type();
+      if (t == EventType.LOITER || t == EventType.CROWD || t == EventType.APPEARANCE) {
+        openSpans[r]++;
+      } else if (t == EventType.LOITER_END || t == EventType.CROWD_END || t == EventType.APPEARANCE_END) {
+        openSpans[r] = Math.max(0, openSpans[r] - 1);
+      }
+      lastEventMs[r] = atMs;
+    }
+  }
+
+  /**
+   * Every rule's geometry and running figures after the frame at {@code timestampMs} (the last one
+   * consumed), in rule order, for drawing: occupancy of zones, crossings of lines (all classes), and
+   * whether the rule is alerting (an open span, or an event within {@link #ALERT_HOLD_MS}).
+   */
+  public List<RuleState> states(long timestampMs) {
+    List<RuleState> list = new ArrayList<>(rules.size());
+    for (int r = 0; r < rules.size(); r++) {
+      Rule rule = rules.get(r);
+      RuleEvaluator e = evaluators.get(r);
+      int occupancy = e instanceof ZoneEvaluator z ? z.occupancy() : 0;
+      long in = 0;
+      long out = 0;
+      if (e instanceof LineEvaluator l) {
+        for (LineCount c : l.counts()) {
+          in += c.in();
+          out += c.out();
+        }
+      }
+      boolean alerting = openSpans[r] > 0 || (lastEventMs[r] != Long.MIN_VALUE
+          && timestampMs - lastEventMs[r] < ALERT_HOLD_MS);
+      list.add(new RuleState(rule.name(), rule.kind(), RuleState.geometryOf(rule), occupancy, in,
+          out, alerting));
+    }
+    return list;
   }
 
   /** Tracks inside the zone of the {@code zone}, {@code loitering} or {@code crowd} rule now. */
@@ -173,8 +234,10 @@ public final class RuleEngine {
       out.writeLong(lastFrameIndex);
       out.writeLong(lastTimestampMs);
       out.writeBoolean(finished);
-      for (RuleEvaluator e : evaluators) {
-        e.writeState(out);
+      for (int r = 0; r < evaluators.size(); r++) {
+        evaluators.get(r).writeState(out);
+        out.writeInt(openSpans[r]);
+        out.writeLong(lastEventMs[r]);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a byte array stream does not fail
@@ -192,7 +255,7 @@ public final class RuleEngine {
     RuleEngine engine = new RuleEngine(rules, trackExpiryMs);
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
       byte version = in.readByte();
-      if (version != STATE_VERSION) {
+      if (version != STATE_VERSION && version != STATE_VERSION_WITHOUT_ALERTS) {
         throw new InvalidInputException("unsupported rule engine state version " + version
             + ": expected " + STATE_VERSION);
       }
@@ -204,8 +267,12 @@ public final class RuleEngine {
       engine.lastFrameIndex = in.readLong();
       engine.lastTimestampMs = in.readLong();
       engine.finished = in.readBoolean();
-      for (RuleEvaluator e : engine.evaluators) {
-        e.readState(in);
+      for (int r = 0; r < engine.evaluators.size(); r++) {
+        engine.evaluators.get(r).readState(in);
+        if (version != STATE_VERSION_WITHOUT_ALERTS) {
+          engine.openSpans[r] = in.readInt();
+          engine.lastEventMs[r] = in.readLong();
+        }
       }
       if (in.available() != 0) {
         throw new InvalidInputException("corrupt rule engine state: " + in.available()

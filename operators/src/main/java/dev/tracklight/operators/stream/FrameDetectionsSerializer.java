@@ -16,9 +16,11 @@ public final class FrameDetectionsSerializer extends TypeSerializerSingleton<Fra
   private static final long serialVersionUID = 1L;
 
   /** Record format written by this build; bump and branch in {@link #deserialize} on change. */
-  static final int FORMAT_VERSION = 2;
+  static final int FORMAT_VERSION = 3;
   /** Version 1 had no rule output (read as {@link FrameRules#NONE}). */
   static final int FORMAT_VERSION_WITHOUT_RULES = 1;
+  /** Version 2 had rule events and highlights but no rule states. */
+  static final int FORMAT_VERSION_WITHOUT_STATES = 2;
 
   public static final FrameDetectionsSerializer INSTANCE = new FrameDetectionsSerializer();
 
@@ -63,7 +65,7 @@ public final class FrameDetectionsSerializer extends TypeSerializerSingleton<Fra
   @Override
   public FrameDetections deserialize(DataInputView in) throws IOException {
     int version = in.readUnsignedByte();
-    if (version != FORMAT_VERSION_WITHOUT_RULES) {
+    if (version != FORMAT_VERSION_WITHOUT_RULES && version != FORMAT_VERSION_WITHOUT_STATES) {
       StreamCodec.checkVersion(version, FORMAT_VERSION, "frame detections");
     }
     String camera = in.readUTF();
@@ -72,7 +74,7 @@ public final class FrameDetectionsSerializer extends TypeSerializerSingleton<Fra
     StreamEnd end = StreamCodec.readEnd(in);
     var image = StreamCodec.readImage(in);
     var detections = StreamCodec.readDetections(in);
-    FrameRules rules = version == FORMAT_VERSION_WITHOUT_RULES ? FrameRules.NONE : RuleOutputCodec.read(in);
+    FrameRules rules = readRules(version, in);
     return new FrameDetections(camera, index, timestamp, image, detections, end, rules);
   }
 
@@ -84,7 +86,7 @@ public final class FrameDetectionsSerializer extends TypeSerializerSingleton<Fra
   @Override
   public void copy(DataInputView in, DataOutputView out) throws IOException {
     int version = in.readUnsignedByte();
-    if (version != FORMAT_VERSION_WITHOUT_RULES) {
+    if (version != FORMAT_VERSION_WITHOUT_RULES && version != FORMAT_VERSION_WITHOUT_STATES) {
       StreamCodec.checkVersion(version, FORMAT_VERSION, "frame detections");
     }
     out.writeByte(FORMAT_VERSION);
@@ -94,7 +96,12 @@ public final class FrameDetectionsSerializer extends TypeSerializerSingleton<Fra
     out.writeByte(in.readUnsignedByte());
     StreamCodec.copyImage(in, out);
     StreamCodec.copyDetections(in, out);
-    RuleOutputCodec.write(version == FORMAT_VERSION_WITHOUT_RULES ? FrameRules.NONE : RuleOutputCodec.read(in), out);
+    RuleOutputCodec.write(readRules(version, in), out);
+  }
+
+  private static FrameRules readRules(int version, DataInputView in) throws IOException {
+    return version == FORMAT_VERSION_WITHOUT_RULES ? FrameRules.NONE
+        : RuleOutputCodec.read(in, version != FORMAT_VERSION_WITHOUT_STATES);
   }
 
   @Override

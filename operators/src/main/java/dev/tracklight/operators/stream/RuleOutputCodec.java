@@ -4,8 +4,10 @@ import dev.tracklight.operators.highlights.EventType;
 import dev.tracklight.operators.highlights.Highlight;
 import dev.tracklight.operators.highlights.LineDirection;
 import dev.tracklight.operators.highlights.NormalizedBox;
+import dev.tracklight.operators.highlights.NormalizedPoint;
 import dev.tracklight.operators.highlights.RuleEvent;
 import dev.tracklight.operators.highlights.RuleKind;
+import dev.tracklight.operators.highlights.RuleState;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -30,22 +32,60 @@ final class RuleOutputCodec {
     for (Highlight h : rules.highlights()) {
       writeHighlight(h, out);
     }
+    out.writeInt(rules.states().size());
+    for (RuleState st : rules.states()) {
+      out.writeUTF(st.rule());
+      out.writeByte(st.kind().ordinal());
+      out.writeInt(st.geometry().size());
+      for (NormalizedPoint p : st.geometry()) {
+        out.writeDouble(p.x());
+        out.writeDouble(p.y());
+      }
+      out.writeInt(st.occupancy());
+      out.writeLong(st.in());
+      out.writeLong(st.out());
+      out.writeBoolean(st.alerting());
+    }
   }
 
-  static FrameRules read(DataInput in) throws IOException {
+  /**
+   * Reads what {@link #write} wrote.
+   *
+   * @param withStates false for records of the format before rule states (version 2)
+   */
+  static FrameRules read(DataInput in, boolean withStates) throws IOException {
     int events = count(in.readInt(), "rule events");
-    if (events == 0) {
-      int highlights = count(in.readInt(), "highlights");
-      if (highlights == 0) {
-        return FrameRules.NONE;
-      }
-      return new FrameRules(List.of(), readHighlights(in, highlights));
-    }
     List<RuleEvent> list = new ArrayList<>(events);
     for (int i = 0; i < events; i++) {
       list.add(readEvent(in));
     }
-    return new FrameRules(list, readHighlights(in, count(in.readInt(), "highlights")));
+    List<Highlight> highlights = readHighlights(in, count(in.readInt(), "highlights"));
+    List<RuleState> states = withStates ? readStates(in) : List.of();
+    if (list.isEmpty() && highlights.isEmpty() && states.isEmpty()) {
+      return FrameRules.NONE;
+    }
+    return new FrameRules(list, highlights, states);
+  }
+
+  private static List<RuleState> readStates(DataInput in) throws IOException {
+    int n = count(in.readInt(), "rule states");
+    List<RuleState> states = new ArrayList<>(n);
+    RuleKind[] kinds = RuleKind.values();
+    for (int i = 0; i < n; i++) {
+      String rule = in.readUTF();
+      int kind = in.readUnsignedByte();
+      if (kind >= kinds.length) {
+        throw new IOException("corrupt rule state: kind " + kind + "; expected 0.." + (kinds.length - 1));
+      }
+      int points = count(in.readInt(), "rule points");
+      List<NormalizedPoint> geometry = new ArrayList<>(points);
+      for (int k = 0; k < points; k++) {
+        geometry.add(new NormalizedPoint(in.readDouble(), in.readDouble()));
+      }
+      states.add(new RuleState(rule, kinds[kind], geometry, in.readInt(), in.readLong(),
+          in.readLong(), in.readBoolean()));
+    }
+    return states;
   }
 
   private static List<Highlight> readHighlights(DataInput in, int n) throws IOException {

@@ -103,7 +103,7 @@ class RuleEngineSnapshotTest {
     otherVersion[0] = 99;
     assertTrue(assertThrows(InvalidInputException.class,
         () -> RuleEngine.restore(RULES, otherVersion)).getMessage()
-        .startsWith("unsupported rule engine state version 99: expected 1"));
+        .startsWith("unsupported rule engine state version 99: expected 2"));
     assertTrue(assertThrows(InvalidInputException.class,
         () -> RuleEngine.restore(RuleParser.defaults(), state)).getMessage()
         .startsWith("rule engine state was written for other rules"));

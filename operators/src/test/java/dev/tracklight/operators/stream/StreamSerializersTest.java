@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracklight.inference.BgrImage;
 import dev.tracklight.inference.Detections;
+import dev.tracklight.operators.highlights.NormalizedPoint;
+import dev.tracklight.operators.highlights.RuleKind;
+import dev.tracklight.operators.highlights.RuleState;
 import java.io.IOException;
+import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
@@ -55,6 +59,32 @@ class StreamSerializersTest {
     assertEquals(d, back.detections());
     FrameDetections empty = f.withDetections(Detections.empty());
     assertTrue(roundTrip(FrameDetectionsSerializer.INSTANCE, empty).detections().isEmpty());
+  }
+
+  @Test
+  void ruleStatesRoundTripAndVersion2RecordsStillRead() throws IOException {
+    Detections d = Detections.of(new float[] {1, 2, 30, 40}, new float[] {0.9f}, new int[] {0},
+        new int[] {3});
+    List<RuleState> states = List.of(
+        new RuleState("door", RuleKind.LINE, List.of(new NormalizedPoint(0.5, 0),
+            new NormalizedPoint(0.5, 1)), 0, 4, 2, true),
+        new RuleState("bed", RuleKind.LOITERING, List.of(new NormalizedPoint(0.1, 0.1),
+            new NormalizedPoint(0.6, 0.1), new NormalizedPoint(0.6, 0.9)), 1, 0, 0, false),
+        new RuleState("activity", RuleKind.ACTIVITY, List.of(), 0, 0, 0, false));
+    FrameDetections f = new FrameDetections("ward-2", 7, 280, image(), d, StreamEnd.NONE)
+        .withRules(new FrameRules(List.of(), List.of(), states));
+    FrameDetections back = roundTrip(FrameDetectionsSerializer.INSTANCE, f);
+    assertEquals(states, back.rules().states());
+
+    // A version 2 record (before rule states): the same bytes without the states count.
+    FrameDetections plain = f.withRules(FrameRules.NONE);
+    DataOutputSerializer out = new DataOutputSerializer(256);
+    FrameDetectionsSerializer.INSTANCE.serialize(plain, out);
+    byte[] v3 = out.getCopyOfBuffer();
+    byte[] v2 = java.util.Arrays.copyOf(v3, v3.length - 4);
+    v2[0] = FrameDetectionsSerializer.FORMAT_VERSION_WITHOUT_STATES;
+    FrameDetections old = FrameDetectionsSerializer.INSTANCE.deserialize(new DataInputDeserializer(v2));
+    assertEquals(plain, old);
   }
 
   @Test

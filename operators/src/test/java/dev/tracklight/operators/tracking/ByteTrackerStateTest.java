@@ -3,7 +3,6 @@ package dev.tracklight.operators.tracking;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tracklight.inference.Detections;
 import dev.tracklight.inference.InvalidInputException;
@@ -94,9 +93,7 @@ class ByteTrackerStateTest {
 
   @Test
   void restoredTrackerContinuesBitIdenticallyOnMot17() throws IOException {
-    String assets = System.getenv("TRACKLIGHT_ASSETS");
-    assumeTrue(assets != null && !assets.isBlank(), "TRACKLIGHT_ASSETS not set");
-    Path det = Path.of(assets, "mot/MOT17-04-FRCNN/det/det.txt");
+    Path det = dev.tracklight.operators.mot.MotTestData.root().resolve("mot/MOT17-04-FRCNN/det/det.txt");
     assertTrue(Files.isRegularFile(det), det + " is missing");
     dev.tracklight.operators.mot.MotDetectionFile file =
         dev.tracklight.operators.mot.MotDetectionFile.read(det);

@@ -45,11 +45,14 @@ final class BenchCommand implements Runnable {
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     Path parent = out.toAbsolutePath().getParent();
     Files.createDirectories(parent);
-    Path tmp = Files.createTempFile(parent, out.getFileName().toString(), ".tmp");
+    // Not Files.createTempFile: its files are private (mode 600); a result is an ordinary file.
+    Path tmp = dev.tracklight.connectors.media.AtomicRename.temporarySibling(out);
     try {
-      json.writeValue(tmp.toFile(), value);
-      Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      try (var stream = Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.CREATE_NEW,
+          java.nio.file.StandardOpenOption.WRITE)) {
+        json.writeValue(stream, value);
+      }
+      dev.tracklight.connectors.media.AtomicRename.replace(tmp, out);
     } finally {
       Files.deleteIfExists(tmp);
     }
@@ -61,10 +64,10 @@ final class BenchCommand implements Runnable {
           + "with each engine's raw forward time; JSON to --out.")
   static final class DetectorThroughput implements Callable<Integer> {
 
-    @Option(names = "--out", defaultValue = "bench-detector.json", description = "JSON result file (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", paramLabel = "FILE", defaultValue = "bench-detector.json", description = "JSON result file (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--iterations", defaultValue = "20", description = "Timed calls per measurement (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--iterations", paramLabel = "N", defaultValue = "20", description = "Timed calls per measurement (default: ${DEFAULT-VALUE}).")
     int iterations;
 
     @Override
@@ -90,22 +93,22 @@ final class BenchCommand implements Runnable {
           + " direct detect calls on the same detector, with the batch-size distribution; JSON to --out.")
   static final class Batching implements Callable<Integer> {
 
-    @Option(names = "--out", defaultValue = "bench-batching.json", description = "JSON result file (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", paramLabel = "FILE", defaultValue = "bench-batching.json", description = "JSON result file (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--frames", defaultValue = "24", description = "Timed frames per camera, mode and round (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--frames", paramLabel = "N", defaultValue = "24", description = "Timed frames per camera, mode and round (default: ${DEFAULT-VALUE}).")
     int frames;
 
-    @Option(names = "--rounds", defaultValue = "3", description = "Alternating timed rounds per mode; medians are reported (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "3", description = "Alternating timed rounds per mode; medians are reported (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--in-flight", defaultValue = "8", description = "Frames each camera keeps outstanding in the service (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--in-flight", paramLabel = "N", defaultValue = "8", description = "Frames each camera keeps outstanding in the service (default: ${DEFAULT-VALUE}).")
     int inFlight;
 
-    @Option(names = "--max-delay-ms", defaultValue = "10", description = "The service's batching delay in ms (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-delay-ms", paramLabel = "MS", defaultValue = "10", description = "The service's batching delay in ms (default: ${DEFAULT-VALUE}).")
     long maxDelayMs;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu, gpu:N or auto (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu", description = "cpu, gpu, gpu:N or auto (default: ${DEFAULT-VALUE}).")
     String device;
 
     @Override
@@ -133,19 +136,19 @@ final class BenchCommand implements Runnable {
           + " tools/rtsp/rtsp_loop.py; JSON to --out. Run from the repository root.")
   static final class Live implements Callable<Integer> {
 
-    @Option(names = "--cameras", defaultValue = "4", description = "Cameras (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cameras", paramLabel = "N", defaultValue = "4", description = "Cameras (default: ${DEFAULT-VALUE}).")
     int cameras;
 
-    @Option(names = "--fps", defaultValue = "5", description = "Frames per second per camera (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--fps", paramLabel = "FPS", defaultValue = "5", description = "Frames per second per camera (default: ${DEFAULT-VALUE}).")
     double fps;
 
-    @Option(names = "--seconds", defaultValue = "600", description = "Duration (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "600", description = "Duration (default: ${DEFAULT-VALUE}).")
     int seconds;
 
-    @Option(names = "--video", description = "H.264 MP4 each camera streams (default: people_walking_overhead_720p.mp4).")
+    @Option(names = "--video", paramLabel = "FILE", description = "H.264 MP4 each camera streams (default: people_walking_overhead_720p.mp4).")
     Path video;
 
-    @Option(names = "--out", defaultValue = "bench-live.json", description = "JSON result file (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", paramLabel = "FILE", defaultValue = "bench-live.json", description = "JSON result file (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Option(names = "--kafka", paramLabel = "HOST:PORT",
@@ -343,7 +346,7 @@ final class BenchCommand implements Runnable {
         description = "Benchmark name patterns, e.g. TrackerBenchmark NmsBenchmark.")
     java.util.List<String> patterns = java.util.List.of();
 
-    @Option(names = "--out", defaultValue = "bench-jmh.json", description = "JSON result file (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", paramLabel = "FILE", defaultValue = "bench-jmh.json", description = "JSON result file (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Option(names = "--quick", description = "1 fork, 2 warm-up and 3 measurement iterations of 1 s (a smoke run; noisy).")

@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
  * Wikimedia Commons, CC BY) with the default model and prints where the outputs are.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Replay the sample video through the Flink job with the default model: annotated"
-        + " video, tracks, summary.")
+    description = "Replay the sample video through the Flink job (or the serial loop) with the"
+        + " default model: annotated video, tracks, highlights with clips, thumbnails and reel, summary.")
 final class DemoCommand implements Callable<Integer> {
 
   /** Sample clips in preference order: the H.264 copy decodes fastest, the WebM is the original. */
@@ -50,6 +50,10 @@ final class DemoCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   String executor;
 
+  @Option(names = "--no-draw-rules",
+      description = "Do not draw the rules' geometry and alert state into the annotated video.")
+  boolean noDrawRules;
+
   @Override
   public Integer call() throws Exception {
     Path input = video != null ? video : sampleVideo();
@@ -62,6 +66,7 @@ final class DemoCommand implements Callable<Integer> {
       // Fields set by hand get no picocli defaults: every option that has one is set here.
       replay.reelSeconds = dev.tracklight.connectors.media.HighlightMediaOptions.DEFAULT_REEL_SECONDS;
       replay.detectorOptions = detectorOptions;
+      replay.noDrawRules = noDrawRules;
       replay.spec = spec;
       return replay.call();
     }
@@ -72,13 +77,13 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     try (Detector detector = ReplicatedDetector.open(detectorOptions.toOptions(), ModelRegistry.fromEnvironment())) {
       SerialReplay replay = new SerialReplay(detector, ByteTrackConfig.defaults(),
-          AnnotationStyle.defaults(), System::nanoTime);
+          AnnotationStyle.defaults().withRules(!noDrawRules), System::nanoTime);
       SerialReplay.Result r = replay.replay(input, ReplayOutputs.under(out, input),
           ProgressBar.forTerminal(err, input.getFileName().toString()));
       stdout.printf(Locale.ROOT, "replayed %s: %d frames in %.1f s (%.1f fps) with %s on %s%n",
           input, r.frames(), r.wallSeconds(), r.fps(), detector.info().name(), detector.info().device());
       ReplayOutputs o = r.outputs();
-      for (Path p : List.of(o.annotatedVideo(), o.tracksJsonl(), o.tracksMot(), o.summary())) {
+      for (Path p : ReplayCommand.outputFiles(o)) {
         stdout.println("  " + p.toAbsolutePath());
       }
       if (!r.complete()) {
@@ -89,8 +94,15 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static Path sampleVideo() {
-    String assets = System.getenv(ModelRegistry.ASSETS_ENV);
-    Path cache = Path.of(System.getProperty("user.home"), ".cache", "tracklight", "videos");
+    return sampleVideo(System.getenv(ModelRegistry.ASSETS_ENV),
+        Path.of(System.getProperty("user.home"), ".cache", "tracklight", "videos"));
+  }
+
+  /**
+   * The first sample file found in {@code assets/videos}, else in {@code cache}; when none is, the
+   * error names only the file the demo would use (the preferred H.264 copy).
+   */
+  static Path sampleVideo(String assets, Path cache) {
     for (String name : SAMPLE_FILES) {
       if (assets != null && !assets.isBlank() && Files.isRegularFile(Path.of(assets, "videos", name))) {
         return Path.of(assets, "videos", name);
@@ -99,7 +111,7 @@ final class DemoCommand implements Callable<Integer> {
         return cache.resolve(name);
       }
     }
-    throw new InvalidInputException("sample video " + SAMPLE_FILES.get(1) + " not found in $"
+    throw new InvalidInputException("sample video " + SAMPLE_FILES.get(0) + " not found in $"
         + ModelRegistry.ASSETS_ENV + "/videos" + (assets == null ? " (" + ModelRegistry.ASSETS_ENV
             + " is not set)" : "") + " or " + cache + "; expected TRACKLIGHT_ASSETS to point at the"
         + " shared data folder, or pass --video FILE");

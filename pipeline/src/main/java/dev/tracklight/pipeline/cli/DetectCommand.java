@@ -163,7 +163,9 @@ final class DetectCommand implements Callable<Integer> {
     batch.clear();
   }
 
-  private String render(String source, BgrImage image, Detections d, ClassNames names) {
+  /** Boxes are clipped to the image: a detector's box may run past its edge. */
+  private String render(String source, BgrImage image, Detections unclipped, ClassNames names) {
+    Detections d = unclipped.clippedTo(image.width(), image.height());
     return json ? renderJson(source, image, d, names) : renderText(source, image, d, names);
   }
 

@@ -6,6 +6,8 @@ import dev.tracklight.inference.model.RegisteredModel;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,14 +40,29 @@ final class ModelsCommand implements Runnable {
     public Integer call() {
       ModelRegistry registry = ModelRegistry.fromEnvironment();
       PrintWriter out = spec.commandLine().getOut();
-      out.printf(Locale.ROOT, "%-14s %-12s %-12s %-60s %s%n", "NAME", "ENGINE", "FAMILY", "LICENCE", "FILE");
+      List<String[]> rows = new ArrayList<>();
+      rows.add(new String[] {"NAME", "ENGINE", "FAMILY", "LICENCE", "FILE"});
       for (RegisteredModel m : registry.models()) {
         String where = registry.locate(m).map(Path::toString).orElse(m.downloadInfo().isPresent()
             ? "missing: run 'tracklight models fetch " + m.name() + "'"
             : "missing: no public download; put " + m.fileNames().get(0) + " in $"
                 + ModelRegistry.ASSETS_ENV + "/models");
-        out.printf(Locale.ROOT, "%-14s %-12s %-12s %-60s %s%n", m.name(), m.engine().cliName(),
-            m.family().name().toLowerCase(Locale.ROOT), m.licenseNote(), where);
+        rows.add(new String[] {m.name(), m.engine().cliName(),
+            m.family().name().toLowerCase(Locale.ROOT), m.licenseNote(), where});
+      }
+      // Columns as wide as their longest cell: a licence note can be long, and must not shift FILE.
+      int[] widths = new int[5];
+      for (String[] r : rows) {
+        for (int c = 0; c < r.length; c++) {
+          widths[c] = Math.max(widths[c], r[c].length());
+        }
+      }
+      for (String[] r : rows) {
+        StringBuilder line = new StringBuilder();
+        for (int c = 0; c < r.length - 1; c++) {
+          line.append(r[c]).append(" ".repeat(widths[c] - r[c].length() + 2));
+        }
+        out.println(line.append(r[r.length - 1]));
       }
       out.println();
       out.println("Default: " + registry.models().get(0).name() + ". Search order: "

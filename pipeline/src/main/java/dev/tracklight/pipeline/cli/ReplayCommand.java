@@ -110,6 +110,11 @@ final class ReplayCommand implements Callable<Integer> {
           + " in time order; 0 = no reel (default: ${DEFAULT-VALUE}).")
   double reelSeconds;
 
+  @Option(names = "--no-draw-rules",
+      description = "Do not draw the rules' zones (with occupancy), lines (with in/out counts) and"
+          + " alert state into the annotated video.")
+  boolean noDrawRules;
+
   @Option(names = "--alerts", paramLabel = "FILE",
       description = "Also append the replay's alerts (JSON lines, docs/alert.schema.json) to FILE.")
   Path alertsFile;
@@ -225,9 +230,9 @@ final class ReplayCommand implements Callable<Integer> {
     runInfo.put("engine", model.engine().cliName());
     runInfo.put("device", model.device().toString());
     runInfo.put("executor", jobManager == null ? "flink-minicluster" : "flink-cluster");
-    runInfo.put("parallelism", Integer.toString(parallelism));
+    runInfo.put("parallelism", Integer.toString(parallelism)); // a number in summary.json
     DataStream<Alert> alerts = ReplayJob.build(env, inputs, read, resolved, batching,
-        ByteTrackConfig.defaults(), AnnotationStyle.defaults(), classNames, runInfo, ASYNC_TIMEOUT,
+        ByteTrackConfig.defaults(), AnnotationStyle.defaults().withRules(!noDrawRules), classNames, runInfo, ASYNC_TIMEOUT,
         rules, UnaryOperator.identity());
     AlertSinks.attach(alerts, new JobConfig.Alerts(Optional.ofNullable(alertsFile).map(Path::toString),
         false, Optional.empty()));
@@ -309,15 +314,7 @@ final class ReplayCommand implements Callable<Integer> {
       stdout.printf(Locale.ROOT, "%s: %d frames, %d highlights (media %d ms)%n", in.video().path(),
           summary.path("frames").asLong(), summary.path("highlights").asLong(),
           summary.path("highlight_media_ms").asLong());
-      List<Path> files = new ArrayList<>(List.of(o.annotatedVideo(), o.tracksJsonl(), o.tracksMot(),
-          o.highlightsJson(), o.highlightsVtt()));
-      for (Path p : List.of(o.clipsDir(), o.thumbsDir(), o.reel())) {
-        if (Files.exists(p)) {
-          files.add(p); // no highlights: no clips; no clip that fits: no reel
-        }
-      }
-      files.add(o.summary());
-      for (Path p : files) {
+      for (Path p : outputFiles(o)) {
         stdout.println("  " + p.toAbsolutePath());
       }
     }
@@ -327,5 +324,18 @@ final class ReplayCommand implements Callable<Integer> {
       throw new InvalidInputException(String.join("; ", incomplete));
     }
     return 0;
+  }
+
+  /** The files a replay wrote into {@code o}, in the order the CLI lists them. */
+  static List<Path> outputFiles(ReplayOutputs o) {
+    List<Path> files = new ArrayList<>(List.of(o.annotatedVideo(), o.tracksJsonl(), o.tracksMot(),
+        o.highlightsJson(), o.highlightsVtt()));
+    for (Path p : List.of(o.clipsDir(), o.thumbsDir(), o.reel())) {
+      if (Files.exists(p)) {
+        files.add(p); // no highlights: no clips; no clip that fits: no reel
+      }
+    }
+    files.add(o.summary());
+    return files;
   }
 }

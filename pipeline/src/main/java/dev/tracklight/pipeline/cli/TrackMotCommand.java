@@ -43,37 +43,37 @@ final class TrackMotCommand implements Callable<Integer> {
       description = "Result file to write (frame,id,x,y,w,h,1,-1,-1,-1).")
   Path out;
 
-  @Option(names = "--track-thresh", defaultValue = "0.5",
+  @Option(names = "--track-thresh", paramLabel = "SCORE", defaultValue = "0.5",
       description = "High-score threshold of the first association (default: ${DEFAULT-VALUE}).")
   double trackThresh;
 
-  @Option(names = "--low-thresh", defaultValue = "0.1",
+  @Option(names = "--low-thresh", paramLabel = "SCORE", defaultValue = "0.1",
       description = "Lower bound of the second, low-score association (default: ${DEFAULT-VALUE}).")
   double lowThresh;
 
-  @Option(names = "--new-track-thresh",
+  @Option(names = "--new-track-thresh", paramLabel = "SCORE",
       description = "Minimum score to start a track (default: track-thresh + 0.1).")
   Double newTrackThresh;
 
-  @Option(names = "--track-buffer", defaultValue = "30",
+  @Option(names = "--track-buffer", paramLabel = "FRAMES", defaultValue = "30",
       description = "Frames at 30 fps a lost track is kept (default: ${DEFAULT-VALUE}).")
   int trackBuffer;
 
-  @Option(names = "--match-thresh", defaultValue = "0.8",
+  @Option(names = "--match-thresh", paramLabel = "COST", defaultValue = "0.8",
       description = "Cost limit of the first association (default: ${DEFAULT-VALUE}).")
   double matchThresh;
 
-  @Option(names = "--frame-rate", description = "Override seqinfo.ini's frameRate.")
+  @Option(names = "--frame-rate", paramLabel = "FPS", description = "Override seqinfo.ini's frameRate.")
   Double frameRate;
 
   @Option(names = "--mot20", description = "Plain IoU cost instead of fusing the detection score.")
   boolean mot20;
 
-  @Option(names = "--min-box-area", defaultValue = "10",
+  @Option(names = "--min-box-area", paramLabel = "PX2", defaultValue = "10",
       description = "Output filter: drop boxes with w*h <= this (default: ${DEFAULT-VALUE}).")
   double minBoxArea;
 
-  @Option(names = "--max-aspect-ratio", defaultValue = "1.6",
+  @Option(names = "--max-aspect-ratio", paramLabel = "RATIO", defaultValue = "1.6",
       description = "Output filter: drop boxes with w/h > this (default: ${DEFAULT-VALUE}).")
   double maxAspectRatio;
 

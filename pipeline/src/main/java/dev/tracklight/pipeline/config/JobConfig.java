@@ -108,7 +108,16 @@ public record JobConfig(List<Camera> cameras, DetectorOptions detector, Batching
    * @param clipsDir where live clips and thumbnails go, if anywhere
    * @param bufferSeconds seconds of recent frames kept per camera for live clips
    */
-  public record Highlights(long maxOutOfOrderMs, Optional<String> clipsDir, double bufferSeconds) {
-    public static final Highlights DEFAULTS = new Highlights(0, Optional.empty(), 30);
+  /**
+   * @param drawRules draw the rules' zones, lines and alert state into the clips' frames
+   */
+  public record Highlights(long maxOutOfOrderMs, Optional<String> clipsDir, double bufferSeconds,
+      boolean drawRules) {
+    public static final Highlights DEFAULTS = new Highlights(0, Optional.empty(), 30, true);
+
+    /** Rules drawn. */
+    public Highlights(long maxOutOfOrderMs, Optional<String> clipsDir, double bufferSeconds) {
+      this(maxOutOfOrderMs, clipsDir, bufferSeconds, true);
+    }
   }
 }

@@ -40,7 +40,8 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * sinks:
  *   jsonl: tracks.jsonl
  *   alerts: {jsonl: alerts.jsonl, kafka: {bootstrap_servers: "localhost:9092", topic: alerts}}
- * highlights: {max_out_of_order_ms: 0, clips_dir: /var/lib/tracklight/clips, buffer_seconds: 30}
+ * highlights: {max_out_of_order_ms: 0, clips_dir: /var/lib/tracklight/clips, buffer_seconds: 30,
+ *              draw_rules: true}
  * </pre>
  *
  * Each camera may have {@code rules:} (see {@code RuleParser} for the rule keys); they are
@@ -275,7 +276,8 @@ public final class JobConfigLoader {
     int late = h.integer("max_out_of_order_ms", 0, 0, 60_000);
     Optional<String> clips = h.optionalString("clips_dir");
     double buffer = h.number("buffer_seconds", JobConfig.Highlights.DEFAULTS.bufferSeconds(), 1, 600);
+    boolean drawRules = h.bool("draw_rules", JobConfig.Highlights.DEFAULTS.drawRules());
     h.finish();
-    return new JobConfig.Highlights(late, clips, buffer);
+    return new JobConfig.Highlights(late, clips, buffer, drawRules);
   }
 }

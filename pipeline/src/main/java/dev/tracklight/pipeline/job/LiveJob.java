@@ -158,7 +158,7 @@ public final class LiveJob {
     SingleOutputStreamOperator<FrameDetections> highlighted = h.clipsDir().isPresent()
         ? ruled.process(new LiveClipFunction(ClipLayout.at(Path.of(h.clipsDir().get())),
             LiveClipConfig.defaults().withBuffer(h.bufferSeconds(), LiveClipConfig.DEFAULT_BUFFER_BYTES),
-            classNames, AnnotationStyle.defaults(), severity, Clock.systemUTC()))
+            classNames, AnnotationStyle.defaults().withRules(h.drawRules()), severity, Clock.systemUTC()))
             .returns(FrameDetections.typeInfo()).name("clips").uid("clips")
         : ruled.process(new HighlightAlerts(severity)).returns(FrameDetections.typeInfo())
             .name("highlight-alerts").uid("highlight-alerts");

@@ -11,17 +11,27 @@ import dev.tracklight.inference.Detections;
 import dev.tracklight.inference.Detector;
 import dev.tracklight.inference.InvalidInputException;
 import dev.tracklight.inference.ModelInfo;
+import dev.tracklight.connectors.media.HighlightMediaOptions;
 import dev.tracklight.operators.annotation.AnnotationStyle;
+import dev.tracklight.operators.highlights.HighlightBuilder;
+import dev.tracklight.operators.highlights.Rule;
+import dev.tracklight.operators.highlights.RuleEngine;
+import dev.tracklight.operators.highlights.RuleParser;
+import dev.tracklight.operators.stream.FrameRules;
 import dev.tracklight.operators.tracking.ByteTrackConfig;
 import dev.tracklight.operators.tracking.ByteTracker;
 import dev.tracklight.pipeline.replay.StageTimes.Stage;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * Replays one video through decode → detect → track → annotate → encode, one frame at a time, in
- * the calling thread. It is the reference loop that the Flink job is measured against and the
- * engine of {@code tracklight demo} on a single machine.
+ * Replays one video through decode → detect → track → rules → annotate → encode, one frame at a
+ * time, in the calling thread. It is the reference loop that the Flink job is measured against and
+ * the engine of {@code tracklight demo --executor serial}. Like the Flink job it runs the highlight
+ * rules (the defaults, one {@code activity} rule, unless given others), draws their state, and
+ * writes the highlight media ({@code highlights.json}, {@code highlights.vtt}, {@code clips/},
+ * {@code thumbs/}, {@code reel.mp4}).
  *
  * <p><b>Outputs</b> ({@link ReplayOutputs}) are staged and committed together at the end, summary
  * last: a run that fails leaves no file under a final name. A truncated or corrupt input is
@@ -51,12 +61,26 @@ public final class SerialReplay {
   private final ByteTrackConfig trackConfig;
   private final AnnotationStyle style;
   private final LongSupplier nanoClock;
+  private final List<Rule> rules;
+  private final HighlightMediaOptions media;
 
+  /** A replay with the default rules ({@link RuleParser#defaults()}) and highlight media. */
   public SerialReplay(Detector detector, ByteTrackConfig trackConfig, AnnotationStyle style,
       LongSupplier nanoClock) {
+    this(detector, trackConfig, style, nanoClock, RuleParser.defaults(), HighlightMediaOptions.defaults());
+  }
+
+  /**
+   * @param rules the highlight rules (non-empty)
+   * @param media what the highlight media include (reel length, thumbnail quality)
+   */
+  public SerialReplay(Detector detector, ByteTrackConfig trackConfig, AnnotationStyle style,
+      LongSupplier nanoClock, List<Rule> rules, HighlightMediaOptions media) {
     this.detector = detector;
     this.trackConfig = trackConfig;
     this.style = style;
+    this.rules = List.copyOf(rules);
+    this.media = media;
     this.nanoClock = nanoClock;
   }
 
@@ -67,6 +91,10 @@ public final class SerialReplay {
     try (VideoReader reader = VideoReader.open(video, VideoReadOptions.defaults())) {
       VideoInfo info = reader.info();
       ByteTracker tracker = new ByteTracker(trackConfig.withFrameRate(info.fps()));
+      String camera = outputs.dir().getFileName().toString(); // as the Flink replay names it
+      RuleEngine engine = new RuleEngine(rules);
+      HighlightBuilder highlights = new HighlightBuilder(camera, rules, detector.classNames());
+      long lastMs = 0;
       try (ReplayOutputFiles files = ReplayOutputFiles.create(outputs, info.width(), info.height(),
           info.frameRate(), detector.classNames(), style, false, 0)) {
         times.reset();
@@ -77,7 +105,11 @@ public final class SerialReplay {
           times.charge(Stage.DETECT);
           Detections tracks = tracker.update(dets);
           times.charge(Stage.TRACK);
-          files.annotate(frame.image(), tracks);
+          highlights.acceptAll(engine.onFrame(frame.index(), frame.timestampMs(), info.width(),
+              info.height(), tracks));
+          lastMs = frame.timestampMs();
+          files.annotate(frame.image(), tracks,
+              new FrameRules(List.of(), List.of(), engine.states(frame.timestampMs())));
           times.charge(Stage.ANNOTATE);
           files.encode(frame.image());
           times.charge(Stage.ENCODE);
@@ -93,7 +125,9 @@ public final class SerialReplay {
         String problem = complete ? null : video + " is truncated or corrupt after frame "
             + (frames - 1) + "; outputs cover the decodable part only";
         double wall = (nanoClock.getAsLong() - start) / 1e9;
-        files.commit(summary(files.newSummary(), video, info, frames, wall, times, complete, problem));
+        highlights.acceptAll(engine.finish(lastMs));
+        files.commit(summary(files.newSummary(), video, info, frames, wall, times, complete, problem),
+            highlights.build(lastMs), media, nanoClock);
         return new Result(outputs, frames, wall, frames / wall, complete, problem);
       }
     }

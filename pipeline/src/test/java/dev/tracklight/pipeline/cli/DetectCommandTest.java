@@ -49,6 +49,28 @@ class DetectCommandTest {
     f170.get("detections").forEach(d -> assertEquals("person", d.get("class").asText()));
   }
 
+  /** horses.jpg: YOLOX puts a horse's box at x1 = -0.8; what the user sees stays in the image. */
+  @Test
+  void boxesStayInsideTheImage() throws IOException {
+    Path horses = TestAssets.file("images/horses.jpg");
+    CliRun run = CliRun.of("detect", horses.toString(), "--json");
+    assertEquals(0, run.exitCode(), run.err());
+    JsonNode image = new ObjectMapper().readTree(run.out().strip());
+    int w = image.get("width").asInt();
+    int h = image.get("height").asInt();
+    int onTheEdge = 0;
+    for (JsonNode d : image.get("detections")) {
+      JsonNode b = d.get("box");
+      assertTrue(b.get(0).asDouble() >= 0 && b.get(1).asDouble() >= 0 && b.get(2).asDouble() <= w
+          && b.get(3).asDouble() <= h, "box outside " + w + "x" + h + ": " + d);
+      onTheEdge += b.get(0).asDouble() == 0 ? 1 : 0;
+    }
+    assertTrue(onTheEdge >= 1, "the horse at the left edge is clipped to x1 = 0: " + run.out());
+    CliRun text = CliRun.of("detect", horses.toString());
+    assertTrue(text.out().contains("[0.0, "), text.out());
+    assertTrue(!text.out().contains("[-"), text.out());
+  }
+
   @Test
   void humanReadableOutput() {
     CliRun run = CliRun.of("detect", TestAssets.file("images/dog.jpg").toString());

@@ -2,7 +2,6 @@ package dev.tracklight.pipeline.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,9 +29,7 @@ class MotCommandsTest {
   }
 
   private static Path sequence(String name) {
-    String assets = System.getenv("TRACKLIGHT_ASSETS");
-    assumeTrue(assets != null && !assets.isBlank(), "TRACKLIGHT_ASSETS not set");
-    Path dir = Path.of(assets, "mot", name);
+    Path dir = dev.tracklight.inference.TestAssets.root().resolve("mot").resolve(name);
     assertTrue(Files.isRegularFile(dir.resolve("seqinfo.ini")), dir + "/seqinfo.ini is missing");
     return dir;
   }

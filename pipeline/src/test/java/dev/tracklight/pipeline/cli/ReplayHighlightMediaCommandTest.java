@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracklight.connectors.media.ImageReader;
+import dev.tracklight.connectors.media.Thumbnails;
 import dev.tracklight.connectors.sink.ReplayOutputs;
 import dev.tracklight.connectors.video.VideoReadOptions;
 import dev.tracklight.connectors.video.VideoReader;
@@ -89,9 +90,11 @@ class ReplayHighlightMediaCommandTest {
       }
       assertTrue(position > 0, "peak frame " + peak + " was written");
       BgrImage thumb = ImageReader.read(o.dir().resolve(h.get("thumbnail").asText()));
-      double exact = mae(thumb, frame(o.annotatedVideo(), position));
-      assertTrue(exact < 2.5, "thumbnail of " + h.get("id") + " = annotated frame " + position + ": " + exact);
-      assertTrue(exact < mae(thumb, frame(o.annotatedVideo(), position - 1)), "that very frame");
+      assertEquals(Thumbnails.MAX_WIDTH, thumb.width(), "a thumbnail, not the 768 px frame");
+      assertEquals(180, thumb.height(), "aspect ratio kept");
+      double exact = mae(thumb, Thumbnails.fit(frame(o.annotatedVideo(), position)));
+      assertTrue(exact < 3.0, "thumbnail of " + h.get("id") + " = annotated frame " + position + ": " + exact);
+      assertTrue(exact < mae(thumb, Thumbnails.fit(frame(o.annotatedVideo(), position - 1))), "that very frame");
     }
 
     // The reel: best first while the clips fit 45 s, in time order; its length is their sum.

@@ -24,6 +24,9 @@ class TracklightMainTest {
       CliRun run = CliRun.of(args);
       assertEquals(0, run.exitCode(), qualified + " --help: " + run.err());
       assertTrue(run.out().contains("Usage: " + qualified), qualified + " help:\n" + run.out());
+      // Placeholders say what goes there (DIR, FPS, FILE), never picocli's <fieldName>.
+      assertTrue(!run.out().matches("(?s).*=<[a-zA-Z]+>.*") && !run.out().matches("(?s).* <[a-z][a-zA-Z]*>.*"),
+          qualified + " help has a field-name placeholder:\n" + run.out());
     }
     cmd.getSubcommands().values().forEach(TracklightMainTest::assertHelp);
   }

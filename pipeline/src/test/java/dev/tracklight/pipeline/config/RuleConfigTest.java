@@ -55,6 +55,11 @@ class RuleConfigTest {
     assertEquals("tracklight-alerts", kafka.topic());
     assertEquals(false, kafka.exactlyOnce());
     assertEquals(new JobConfig.Highlights(200, Optional.of("/tmp/clips"), 20), c.highlights());
+    assertTrue(c.highlights().drawRules(), "rules are drawn unless switched off");
+    JobConfig off = JobConfigLoader.parse("cameras.yaml", config("- {type: zone, name: z,"
+        + " polygon: [[0.1, 0.1], [0.6, 0.1], [0.6, 0.9]]}").replace("buffer_seconds: 20}",
+        "buffer_seconds: 20, draw_rules: false}"));
+    assertEquals(false, off.highlights().drawRules());
   }
 
   @ParameterizedTest(name = "{0}")

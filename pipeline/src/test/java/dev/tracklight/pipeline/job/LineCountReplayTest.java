@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracklight.connectors.testing.KafkaTestBroker;
 import dev.tracklight.connectors.video.VideoReadOptions;
+import dev.tracklight.inference.BgrImage;
 import dev.tracklight.inference.ClassNames;
 import dev.tracklight.inference.DetectorOptions;
 import dev.tracklight.inference.TestAssets;
@@ -21,6 +22,7 @@ import dev.tracklight.pipeline.config.JobConfig;
 import dev.tracklight.pipeline.job.ReplayRestoreTest.FailOnceAfterCheckpoint;
 import dev.tracklight.pipeline.testing.TestClips;
 import java.nio.file.Files;
+import dev.tracklight.pipeline.testing.VideoFrames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -152,6 +154,29 @@ class LineCountReplayTest {
         .map(Alert::id).toList();
   }
 
+  /**
+   * The hall line (x = 0.5, top to bottom) is drawn into the annotated video: the column under it
+   * differs clearly from the source frame in most rows (boxes and labels alone change a few).
+   */
+  private static void assertLineDrawn(Path annotated) {
+    for (long frame : new long[] {0, 170, 340}) {
+      BgrImage drawn = VideoFrames.frame(annotated, frame);
+      BgrImage original = VideoFrames.frame(hall, frame);
+      int rows = 0;
+      int x = drawn.width() / 2;
+      for (int y = 0; y < drawn.height(); y++) {
+        int at = (y * drawn.width() + x) * 3;
+        int max = 0;
+        for (int c = 0; c < 3; c++) {
+          max = Math.max(max, Math.abs((drawn.pixels()[at + c] & 0xFF) - (original.pixels()[at + c] & 0xFF)));
+        }
+        rows += max > 40 ? 1 : 0;
+      }
+      assertTrue(rows > drawn.height() / 2, "frame " + frame + ": the line shows in " + rows + " of "
+          + drawn.height() + " rows");
+    }
+  }
+
   @Test
   void crossingCountsAreStableAcrossParallelismAndRestore() throws Exception {
     List<Alert> p1 = run("p1", List.of(hall), 1, false);
@@ -159,6 +184,8 @@ class LineCountReplayTest {
     assertTrue(counts.getOrDefault("in", 0) > 0 && counts.getOrDefault("out", 0) > 0,
         "people cross the hall both ways: " + counts);
     assertEquals(p1.size(), new HashSet<>(p1.stream().map(Alert::id).toList()).size(), "ids unique");
+
+    assertLineDrawn(tmp.resolve("p1").resolve("people_walking_overhead_720p").resolve("annotated.mp4"));
 
     List<Alert> p2 = run("p2", List.of(hall, other), 2, false);
     assertEquals(counts, counts(p2), "parallelism 2 counts the same");

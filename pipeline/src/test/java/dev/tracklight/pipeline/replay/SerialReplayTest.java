@@ -106,21 +106,39 @@ class SerialReplayTest {
     assertEquals(CLIP_FRAMES, lines.size());
     ObjectMapper json = new ObjectMapper();
     Map<Integer, Integer> framesPerId = new HashMap<>();
+    int onTheEdge = 0;
     for (int i = 0; i < lines.size(); i++) {
       JsonNode line = json.readTree(lines.get(i));
       assertEquals(i, line.get("frame").asInt());
       assertEquals(i * 40, line.get("timestamp_ms").asLong(), 1.0, "25 fps timestamps");
       for (JsonNode t : line.get("tracks")) {
         framesPerId.merge(t.get("id").asInt(), 1, Integer::sum);
-        assertEquals(4, t.get("box").size());
+        JsonNode b = t.get("box");
+        assertEquals(4, b.size());
+        assertTrue(b.get(0).asDouble() >= 0 && b.get(1).asDouble() >= 0 && b.get(2).asDouble() <= 1280
+            && b.get(3).asDouble() <= 720, "box outside the 1280x720 frame: " + t);
+        onTheEdge += b.get(0).asDouble() == 0 || b.get(1).asDouble() == 0
+            || b.get(2).asDouble() == 1280 || b.get(3).asDouble() == 720 ? 1 : 0;
       }
     }
+    assertTrue(onTheEdge > 0, "people walking out of view have boxes clipped at the edge");
     long longLived = framesPerId.values().stream().filter(n -> n >= CLIP_FRAMES / 2).count();
     assertTrue(longLived >= 8, "persons tracked through half the clip: " + longLived + " of " + framesPerId);
 
     // tracks.mot.txt agrees with the JSON lines.
-    long rows = Files.readAllLines(out.tracksMot()).size();
-    assertEquals(framesPerId.values().stream().mapToInt(Integer::intValue).sum(), rows);
+    List<String> motRows = Files.readAllLines(out.tracksMot());
+    assertEquals(framesPerId.values().stream().mapToInt(Integer::intValue).sum(), motRows.size());
+    for (String row : motRows) {
+      String[] c = row.split(",");
+      double x = Double.parseDouble(c[2]);
+      double y = Double.parseDouble(c[3]);
+      assertTrue(x >= 0 && y >= 0 && x + Double.parseDouble(c[4]) <= 1280.01
+          && y + Double.parseDouble(c[5]) <= 720.01, "MOT row outside the frame: " + row);
+    }
+
+    // The serial loop writes the highlight media too (default rule: activity).
+    assertTrue(Files.isRegularFile(out.highlightsJson()), "highlights.json");
+    assertTrue(Files.isRegularFile(out.highlightsVtt()), "highlights.vtt");
 
     JsonNode summary = json.readTree(out.summary().toFile());
     assertTrue(summary.get("complete").asBoolean());
@@ -130,6 +148,8 @@ class SerialReplayTest {
     assertTrue(summary.get("tracks_per_class").get("person").asInt() >= 8, summary.toString());
     assertEquals("yolox-nano", summary.get("model").asText());
     assertEquals("onnxruntime", summary.get("engine").asText());
+    assertTrue(summary.get("parallelism").isInt(), "a number, as from the Flink replay: " + summary);
+    assertTrue(summary.has("highlights"), summary.toString());
     assertTrue(summary.get("stage_ms").get("detect").asDouble() > 0);
     assertNoPartFiles(out.dir());
   }
