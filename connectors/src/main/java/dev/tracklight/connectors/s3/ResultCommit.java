@@ -49,6 +49,7 @@ public final class ResultCommit {
     ObjectNode record = base("done", fields, clock);
     ArrayNode objects = record.putArray("objects");
     Set<String> written = new HashSet<>();
+    long start = System.nanoTime();
     for (Path f : files) {
       String rel = localDir.relativize(f).toString().replace('\\', '/');
       S3Storage.Uploaded u = s3.upload(f, dir.resolve(rel));
@@ -56,6 +57,7 @@ public final class ResultCommit {
       objects.addObject().put("key", u.key()).put("size", u.size()).put("sha256", u.sha256());
     }
     removeLeftovers(s3, dir, written);
+    record.put("upload_s", (System.nanoTime() - start) / 1e9);
     record.set("summary", summary);
     s3.put(dir.resolve(RESULT), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(record), "application/json");
     return record;

@@ -53,8 +53,10 @@ public final class S3Storage implements AutoCloseable {
   private final S3Client sync;
   private final S3AsyncClient async;
   private final String region;
+  private final AwsSettings settings;
 
   public S3Storage(AwsSettings settings) {
+    this.settings = settings;
     boolean pathStyle = settings.s3PathStyle();
     this.region = settings.region().id();
     this.sync = settings.configure(S3Client.builder(), "S3").forcePathStyle(pathStyle).build();
@@ -188,6 +190,23 @@ public final class S3Storage implements AutoCloseable {
     call(probe, "delete", () -> sync.deleteObject(b -> b.bucket(probe.bucket()).key(probe.key())));
   }
 
+  /** A time-limited GET URL of an object (FFmpeg reads a video's header through it, see batch submit). */
+  public java.net.URL presignGet(S3Uri object, java.time.Duration validFor) {
+    try (software.amazon.awssdk.services.s3.presigner.S3Presigner p = presigner()) {
+      return p.presignGetObject(b -> b.signatureDuration(validFor)
+          .getObjectRequest(g -> g.bucket(object.bucket()).key(object.key()))).url();
+    }
+  }
+
+  private software.amazon.awssdk.services.s3.presigner.S3Presigner presigner() {
+    var b = software.amazon.awssdk.services.s3.presigner.S3Presigner.builder()
+        .region(software.amazon.awssdk.regions.Region.of(region))
+        .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder()
+            .pathStyleAccessEnabled(settings.s3PathStyle()).build());
+    settings.endpoint("S3").ifPresent(b::endpointOverride);
+    return b.build();
+  }
+
   public String region() {
     return region;
   }
@@ -238,7 +257,8 @@ public final class S3Storage implements AutoCloseable {
     return e;
   }
 
-  static RuntimeException clientProblem(SdkClientException e) {
+  /** An SDK client-side failure as the user should read it: missing credentials are their input. */
+  public static RuntimeException clientProblem(SdkClientException e) {
     String m = String.valueOf(e.getMessage());
     if (m.contains("credentials") || m.contains("Credentials")) {
       return new InvalidInputException("no AWS credentials found (expected AWS_ACCESS_KEY_ID and"
