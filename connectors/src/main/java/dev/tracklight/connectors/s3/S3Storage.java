@@ -3,6 +3,9 @@ package dev.tracklight.connectors.s3;
 import dev.tracklight.inference.InvalidInputException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,15 +16,13 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 import software.amazon.awssdk.core.ResponseBytes;
-import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
-import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -30,15 +31,17 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
-import software.amazon.awssdk.services.s3.multipart.MultipartConfiguration;
 
 /**
  * S3 as the CLI and the batch worker use it: list (globs, paginated), download to a scratch file
  * (size checked), upload (multipart above {@link #MULTIPART_THRESHOLD}, with SHA-256 computed here
  * and CRC32 checksums verified by S3 per part), small JSON objects, and an up-front write check.
  *
- * <p>Owns two SDK clients (a synchronous one, and the pure-Java asynchronous one whose multipart
- * upload needs no CRT natives); {@link #close()} releases both. Thread-safe, as the clients are.
+ * <p>Owns one synchronous SDK client (Apache HTTP; no CRT natives, no Netty), which
+ * {@link #close()} releases. Thread-safe, as the client is. The SDK's asynchronous client with its
+ * built-in multipart was tried first: its PutObject (Netty, {@code Expect: 100-continue}) failed
+ * against S3-compatible servers that answer the 100 (moto: "Status Code: 100"), so multipart is
+ * done here with the synchronous client.
  * SDK failures become {@link InvalidInputException} where the user named something that does not
  * exist or may not be used (bucket, key, credentials), else they propagate (transient).
  */
@@ -51,7 +54,6 @@ public final class S3Storage implements AutoCloseable {
   static final String WRITE_PROBE = ".tracklight-write-check";
 
   private final S3Client sync;
-  private final S3AsyncClient async;
   private final String region;
   private final AwsSettings settings;
 
@@ -60,11 +62,6 @@ public final class S3Storage implements AutoCloseable {
     boolean pathStyle = settings.s3PathStyle();
     this.region = settings.region().id();
     this.sync = settings.configure(S3Client.builder(), "S3").forcePathStyle(pathStyle).build();
-    this.async = settings.configure(S3AsyncClient.builder(), "S3").forcePathStyle(pathStyle)
-        .multipartEnabled(true)
-        .multipartConfiguration(MultipartConfiguration.builder()
-            .thresholdInBytes(MULTIPART_THRESHOLD).minimumPartSizeInBytes(PART_SIZE).build())
-        .build();
   }
 
   /** One listed object. */
@@ -147,17 +144,47 @@ public final class S3Storage implements AutoCloseable {
     }
   }
 
-  /** Uploads a file (multipart when large), S3 verifying CRC32 checksums; returns its listing. */
+  /**
+   * Uploads a file: one PutObject below {@link #MULTIPART_THRESHOLD}, else a multipart upload of
+   * {@link #PART_SIZE} parts (aborted on failure, so no orphaned parts are billed); S3 verifies a
+   * CRC32 checksum of every request's body. Returns the object's listing with its SHA-256.
+   */
   public Uploaded upload(Path file, S3Uri object) throws IOException {
     String sha = sha256(file);
     long size = Files.size(file);
-    try {
-      async.putObject(b -> b.bucket(object.bucket()).key(object.key())
-              .checksumAlgorithm(ChecksumAlgorithm.CRC32).contentType(contentType(file)),
-          AsyncRequestBody.fromFile(file)).join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof S3Exception s3) {
-        throw translate(s3, object, "write");
+    if (size < MULTIPART_THRESHOLD) {
+      call(object, "write", () -> sync.putObject(b -> b.bucket(object.bucket()).key(object.key())
+          .checksumAlgorithm(ChecksumAlgorithm.CRC32).contentType(contentType(file)), RequestBody.fromFile(file)));
+      return new Uploaded(object.key(), size, sha);
+    }
+    String uploadId = call(object, "write", () -> sync.createMultipartUpload(b -> b.bucket(object.bucket())
+        .key(object.key()).checksumAlgorithm(ChecksumAlgorithm.CRC32).contentType(contentType(file))).uploadId());
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      List<CompletedPart> parts = new ArrayList<>();
+      ByteBuffer buf = ByteBuffer.allocate((int) PART_SIZE);
+      for (int part = 1; ; part++) {
+        buf.clear();
+        while (buf.hasRemaining() && ch.read(buf) > 0) {
+          // fill one part
+        }
+        buf.flip();
+        if (!buf.hasRemaining()) {
+          break;
+        }
+        byte[] bytes = new byte[buf.remaining()];
+        buf.get(bytes);
+        int n = part;
+        var r = call(object, "write", () -> sync.uploadPart(b -> b.bucket(object.bucket()).key(object.key())
+            .uploadId(uploadId).partNumber(n).checksumAlgorithm(ChecksumAlgorithm.CRC32), RequestBody.fromBytes(bytes)));
+        parts.add(CompletedPart.builder().partNumber(n).eTag(r.eTag()).checksumCRC32(r.checksumCRC32()).build());
+      }
+      call(object, "write", () -> sync.completeMultipartUpload(b -> b.bucket(object.bucket()).key(object.key())
+          .uploadId(uploadId).multipartUpload(m -> m.parts(parts))));
+    } catch (IOException | RuntimeException e) {
+      try {
+        sync.abortMultipartUpload(b -> b.bucket(object.bucket()).key(object.key()).uploadId(uploadId));
+      } catch (RuntimeException abort) {
+        e.addSuppressed(abort);
       }
       throw e;
     }
@@ -213,11 +240,7 @@ public final class S3Storage implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      async.close();
-    } finally {
-      sync.close();
-    }
+    sync.close();
   }
 
   private interface SdkCall<T> {

@@ -124,7 +124,8 @@ final class BatchWorkerCommand implements Callable<Integer> {
       int code = replay.execute(args.toArray(String[]::new));
       long t2 = System.nanoTime();
       if (code == TracklightMain.EXIT_BAD_INPUT) {
-        return fail(locations, t, fields, lastErrorLine(replayErr.toString()));
+        // The user knows the video by its S3 URI, not by this machine's scratch path.
+        return fail(locations, t, fields, lastErrorLine(replayErr.toString()).replace(local.toString(), t.video().toString()));
       }
       if (code != 0) {
         err.println("error: replay failed (exit " + code + "); nothing committed, Batch retries the job");
