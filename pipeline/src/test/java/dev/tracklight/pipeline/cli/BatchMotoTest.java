@@ -491,7 +491,7 @@ class BatchMotoTest {
     return env;
   }
 
-  private static Path template() {
+  static Path template() {
     for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
       Path t = d.resolve("deploy/aws-batch/tracklight-batch.yaml");
       if (Files.exists(t)) {

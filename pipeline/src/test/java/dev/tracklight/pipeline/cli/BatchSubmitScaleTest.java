@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.batch.BatchClient;
-import software.amazon.awssdk.services.batch.model.CEState;
-import software.amazon.awssdk.services.batch.model.CRType;
-import software.amazon.awssdk.services.batch.model.CEType;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.Capability;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -48,6 +48,7 @@ class BatchSubmitScaleTest {
       try {
         AwsSettings aws = AwsSettings.fromEnvironment();
         String queue;
+        String definition;
         try (S3Client s3 = aws.configure(S3Client.builder(), "S3").forcePathStyle(true).build();
             BatchClient batch = aws.configure(BatchClient.builder(), "BATCH").build()) {
           s3.createBucket(b -> b.bucket("cams"));
@@ -63,19 +64,27 @@ class BatchSubmitScaleTest {
             f.get();
           }
           pool.shutdown();
-          String ce = batch.createComputeEnvironment(b -> b.computeEnvironmentName("gpu").type(CEType.UNMANAGED)
-              .state(CEState.ENABLED).serviceRole("arn:aws:iam::123456789012:role/batch")).computeEnvironmentArn();
-          queue = batch.createJobQueue(b -> b.jobQueueName("q").priority(1).state("ENABLED")
-              .computeEnvironmentOrder(o -> o.order(1).computeEnvironment(ce))).jobQueueArn();
-          batch.registerJobDefinition(b -> b.jobDefinitionName("worker").type("container")
-              .containerProperties(c -> c.image("tracklight").command("tracklight").vcpus(4).memory(14000)));
+          // The project's stack gives the queue and definition (moto checks the roles exist).
+          String body = Files.readString(BatchMotoTest.template());
+          try (CloudFormationClient cf = aws.configure(CloudFormationClient.builder(), "CLOUDFORMATION").build()) {
+            cf.createStack(b -> b.stackName("scale").templateBody(body)
+                .parameters(p -> p.parameterKey("Image").parameterValue("tracklight:test"))
+                .capabilities(Capability.CAPABILITY_IAM));
+            Stack stack;
+            do {
+              Thread.sleep(200);
+              stack = cf.describeStacks(b -> b.stackName("scale")).stacks().get(0);
+            } while (stack.stackStatusAsString().endsWith("IN_PROGRESS"));
+            queue = stack.outputs().stream().filter(o -> o.outputKey().equals("JobQueueArn")).findFirst().orElseThrow().outputValue();
+            definition = stack.outputs().stream().filter(o -> o.outputKey().equals("JobDefinitionArn")).findFirst().orElseThrow().outputValue();
+          }
         }
         long t0 = System.nanoTime();
         CliRun singles = CliRun.of("batch", "submit", "s3://cams/day/*.mp4", "--out", "s3://results/singles",
-            "--queue", queue, "--job-definition", "worker", "--json");
+            "--queue", queue, "--job-definition", definition, "--json");
         long t1 = System.nanoTime();
         CliRun array = CliRun.of("batch", "submit", "s3://cams/day/*.mp4", "--out", "s3://results/array",
-            "--queue", queue, "--job-definition", "worker", "--array", "--json");
+            "--queue", queue, "--job-definition", definition, "--array", "--json");
         long t2 = System.nanoTime();
         assertEquals(0, singles.exitCode(), singles.err());
         assertEquals(0, array.exitCode(), array.err());
