@@ -59,8 +59,8 @@ final class DemoCommand implements Callable<Integer> {
     Path input = video != null ? video : sampleVideo();
     if ("flink".equals(executor)) {
       ReplayCommand replay = new ReplayCommand();
-      replay.videos = List.of(input);
-      replay.out = out;
+      replay.videoArgs = List.of(input.toString());
+      replay.outArg = out.toString();
       replay.parallelism = 1;
       replay.maxDelayMs = 0; // one camera: waiting for a fuller batch only adds latency
       // Fields set by hand get no picocli defaults: every option that has one is set here.

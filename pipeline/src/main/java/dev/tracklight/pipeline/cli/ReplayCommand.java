@@ -32,7 +32,10 @@ import dev.tracklight.pipeline.job.JobEnvironments;
 import dev.tracklight.pipeline.job.ReplayInputs;
 import dev.tracklight.pipeline.job.ReplayJob;
 import dev.tracklight.pipeline.replay.SerialReplay;
+import dev.tracklight.connectors.s3.ResultCommit;
+import dev.tracklight.connectors.s3.S3Uri;
 import java.io.IOException;
+import java.time.Clock;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,11 +73,20 @@ import picocli.CommandLine.Spec;
         + " thumbnails, reel and summary per video.")
 final class ReplayCommand implements Callable<Integer> {
 
-  @Parameters(arity = "1..*", paramLabel = "VIDEO", description = "Video files (any format FFmpeg reads).")
-  List<Path> videos;
+  @Parameters(arity = "1..*", paramLabel = "VIDEO", description = "Video files (any format FFmpeg reads),"
+      + " or S3 objects and globs over keys (s3://bucket/2026-12-01/*.mp4).")
+  List<String> videoArgs;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
-  Path out;
+  @Option(names = "--out", required = true, paramLabel = "DIR",
+      description = "Output directory, or an S3 prefix (each video's outputs, committed by its result.json).")
+  String outArg;
+
+  /** The local videos and output root, resolved from the arguments (S3 ones staged). */
+  private List<Path> videos;
+  private Path out;
+  private Optional<S3Uri> outS3 = Optional.empty();
+  private final Map<Path, String> origins = new LinkedHashMap<>();
+
 
   @Option(names = "--parallelism", defaultValue = "1", paramLabel = "N",
       description = "Flink parallelism: videos replayed at once (default: ${DEFAULT-VALUE}).")
@@ -101,9 +113,9 @@ final class ReplayCommand implements Callable<Integer> {
   String checkpointDir;
 
   @Option(names = "--rules", paramLabel = "FILE",
-      description = "Highlight rules (YAML with a top-level 'rules:' list) applied to every video;"
-          + " default: the activity rule.")
-  Path rulesFile;
+      description = "Highlight rules (YAML with a top-level 'rules:' list, a file or s3:// object) applied"
+          + " to every video; default: the activity rule.")
+  String rulesArg;
 
   @Option(names = "--reel-seconds", defaultValue = "60", paramLabel = "S",
       description = "Length budget of each video's reel.mp4: its best highlights' clips that fit,"
@@ -125,6 +137,8 @@ final class ReplayCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
+  private List<ReplayJob.Input> replayed = List.of();
+
   /** Generous: a frame waits for its batch, the batches ahead of it, and a cold model load. */
   static final Duration ASYNC_TIMEOUT = Duration.ofMinutes(5);
 
@@ -136,6 +150,45 @@ final class ReplayCommand implements Callable<Integer> {
     if (sampleFps != null && !(sampleFps > 0 && sampleFps <= 1000)) {
       throw new InvalidInputException("--fps must be in (0, 1000], got " + sampleFps);
     }
+    try (Locations locations = Locations.fromEnvironment()) {
+      // Output first: a bad --out fails in one line before anything is downloaded or started.
+      Locations.Out o = locations.out(outArg);
+      out = o.local();
+      outS3 = o.s3();
+      videos = new ArrayList<>();
+      for (String a : videoArgs) {
+        for (Path p : locations.videos(List.of(a))) {
+          videos.add(p);
+          origins.put(p, locations.origin(p).map(S3Uri::toString).orElse(a));
+        }
+      }
+      if (S3Uri.isS3(detectorOptions.model)) {
+        detectorOptions.model = locations.file(detectorOptions.model).toString();
+      }
+      int code = replay(locations.file(rulesArg));
+      if (code == 0 && outS3.isPresent()) {
+        upload(locations);
+      }
+      return code;
+    }
+  }
+
+  /** Uploads each video's outputs under the S3 prefix and commits them (result.json last). */
+  private void upload(Locations locations) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    PrintWriter stdout = spec.commandLine().getOut();
+    for (ReplayJob.Input in : replayed) {
+      Path dir = Path.of(in.video().outputDir());
+      S3Uri prefix = outS3.get().resolve(dir.getFileName().toString() + "/");
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("video", origins.getOrDefault(Path.of(in.video().path()), in.video().path()));
+      ResultCommit.commitDone(locations.s3(), dir, prefix,
+          json.readTree(dir.resolve("summary.json").toFile()), fields, Clock.systemUTC());
+      stdout.println("  committed " + prefix.resolve(ResultCommit.RESULT));
+    }
+  }
+
+  private int replay(Path rulesFile) throws Exception {
     RuleConfig ruleConfig = rulesFile == null ? RuleConfig.DEFAULTS : RuleConfig.load(rulesFile);
     // The job detects while its task thread decodes and encodes: shared-core thread settings.
     DetectorOptions options = detectorOptions.toOptions(EngineThreads.SHARED);
@@ -162,6 +215,7 @@ final class ReplayCommand implements Callable<Integer> {
     List<ReplayJob.Input> inputs = ReplayInputs.probe(videos, out, Optional.ofNullable(sampleFps))
         .stream().map(in -> new ReplayJob.Input(in.cameraId(), in.video().withMedia(media),
             in.expectedFrames())).toList();
+    replayed = inputs;
     VideoReadOptions read = sampleFps == null ? VideoReadOptions.defaults()
         : VideoReadOptions.defaults().withSampling(FrameSampling.targetFps(sampleFps));
     List<Rule> rules;

@@ -10,6 +10,8 @@ final class Subcommands {
   static void register(CommandLine cli) {
     // One line per subcommand; keep alphabetical.
     cli.addSubcommand(new AlertsCommand());
+    cli.addSubcommand(new BatchCommand());
+    cli.addSubcommand(new BatchWorkerCommand());
     cli.addSubcommand(new BenchCommand());
     cli.addSubcommand(new ClassDataTrainingCommand());
     cli.addSubcommand(new DemoCommand());
