@@ -50,8 +50,13 @@ final class DemoCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   String executor;
 
+  @Option(names = "--tracker", defaultValue = "oc-bytetrack", paramLabel = "NAME",
+      description = "Tracking algorithm: oc-bytetrack or bytetrack (default: ${DEFAULT-VALUE}).")
+  String tracker = "oc-bytetrack";
+
   @Override
   public Integer call() throws Exception {
+    ByteTrackConfig tracking = ReplayCommand.trackingConfig(tracker); // validates before any work
     Path input = video != null ? video : sampleVideo();
     if ("flink".equals(executor)) {
       ReplayCommand replay = new ReplayCommand();
@@ -62,6 +67,7 @@ final class DemoCommand implements Callable<Integer> {
       // Fields set by hand get no picocli defaults: every option that has one is set here.
       replay.reelSeconds = dev.tracklight.connectors.media.HighlightMediaOptions.DEFAULT_REEL_SECONDS;
       replay.detectorOptions = detectorOptions;
+      replay.tracker = tracker;
       replay.spec = spec;
       return replay.call();
     }
@@ -71,7 +77,7 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter stdout = spec.commandLine().getOut();
     try (Detector detector = ReplicatedDetector.open(detectorOptions.toOptions(), ModelRegistry.fromEnvironment())) {
-      SerialReplay replay = new SerialReplay(detector, ByteTrackConfig.defaults(),
+      SerialReplay replay = new SerialReplay(detector, tracking,
           AnnotationStyle.defaults(), System::nanoTime);
       SerialReplay.Result r = replay.replay(input, ReplayOutputs.under(out, input),
           ProgressBar.forTerminal(err, input.getFileName().toString()));
