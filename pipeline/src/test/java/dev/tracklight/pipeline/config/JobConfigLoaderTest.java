@@ -87,13 +87,24 @@ class JobConfigLoaderTest {
             + "track_buffer_seconds: 2.5}");
     assertEquals(TrackerAlgorithm.OC_BYTETRACK, oc.tracking().algorithm());
     assertEquals(75, oc.tracking().trackBuffer(), "frames at 30 fps");
+    String cam = "cameras: [{id: a, url: rtsp://h/x}]\n";
+    assertBadTracking(cam + "tracking: {algorithm: sort}",
+        "c.yaml: tracking.algorithm: is 'sort': expected one of bytetrack, oc-bytetrack");
+    assertBadTracking(cam + "tracking: {track_buffer: 30, track_buffer_seconds: 1}",
+        "c.yaml: tracking.track_buffer_seconds: is given with track_buffer");
+    assertBadTracking(cam + "tracking: {track_buffer_seconds: 0}",
+        "c.yaml: tracking.track_buffer_seconds: expected a number");
+  }
+
+  private static void assertBadTracking(String yaml, String expectedStart) {
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> JobConfigLoader.parse("c.yaml", yaml));
+    assertTrue(e.getMessage().startsWith(expectedStart), "got: " + e.getMessage());
+    assertEquals(1, e.getMessage().lines().count(), "one line: " + e.getMessage());
   }
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-      "cameras: [{id: a, url: rtsp://h/x}]\ntracking: {algorithm: sort}   | c.yaml: tracking.algorithm: is 'sort': expected one of bytetrack, oc-bytetrack",
-      "cameras: [{id: a, url: rtsp://h/x}]\ntracking: {track_buffer: 30, track_buffer_seconds: 1} | c.yaml: tracking.track_buffer_seconds: is given with track_buffer",
-      "cameras: [{id: a, url: rtsp://h/x}]\ntracking: {track_buffer_seconds: 0} | c.yaml: tracking.track_buffer_seconds: expected a number",
       "cameras: [{id: a, url: rtsp://h/x}]\\nmodle: {}                       | c.yaml: modle: unknown key",
       "cameras: [{id: a, url: rtsp://h/x, fsp: 5}]                         | c.yaml: cameras[0].fsp: unknown key",
       "model: {name: yolox-nano}                                           | c.yaml: cameras: is required",
