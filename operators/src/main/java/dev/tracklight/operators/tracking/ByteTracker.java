@@ -212,7 +212,8 @@ public final class ByteTracker {
       if (dets.score(d) < newTrackThresh) {
         continue;
       }
-      if (observationCentric && isPartOfMatched(dets, d, first, high, second, low)) {
+      if (observationCentric
+          && ObservationCentric.isPartOfMatched(dets, d, first, high, second, low)) {
         continue;
       }
       activatedNow.add(startTrack(dets, d));
@@ -334,24 +335,6 @@ public final class ByteTracker {
       }
     }
     return cost;
-  }
-
-  /** Whether detection {@code d} is part or whole of a detection matched in step 2 or 3. */
-  private static boolean isPartOfMatched(Detections dets, int d, LinearAssignment.Result first,
-      int[] high, LinearAssignment.Result second, int[] low) {
-    for (int c = 0; c < first.colToRow().length; c++) {
-      if (first.colToRow()[c] >= 0 && high[c] != d
-          && ObservationCentric.partRelated(dets, d, high[c])) {
-        return true;
-      }
-    }
-    for (int c = 0; c < second.colToRow().length; c++) {
-      if (second.colToRow()[c] >= 0
-          && ObservationCentric.partRelated(dets, d, low[c])) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**

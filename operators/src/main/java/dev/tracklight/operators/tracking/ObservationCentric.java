@@ -1,5 +1,7 @@
 package dev.tracklight.operators.tracking;
 
+import dev.tracklight.inference.Detections;
+
 /**
  * The observation-centric parts of OC-SORT (Cao et al., CVPR 2023) that the {@code oc-bytetrack}
  * algorithm adds to ByteTrack's association, plus two rules for objects a detector boxes twice.
@@ -56,8 +58,8 @@ final class ObservationCentric {
    * Drops the weaker of any two detections of different classes with plain IoU of at least
    * {@link #CROSS_CLASS_DUPLICATE_IOU}; returns {@code dets} itself when nothing is dropped.
    */
-  static dev.tracklight.inference.Detections mergeCrossClassDuplicates(
-      dev.tracklight.inference.Detections dets) {
+  static Detections mergeCrossClassDuplicates(
+      Detections dets) {
     int n = dets.size();
     boolean[] drop = null;
     for (int i = 0; i < n; i++) {
@@ -107,11 +109,28 @@ final class ObservationCentric {
     return shared >= 2;
   }
 
-  static boolean partRelated(dev.tracklight.inference.Detections d, int i, int j) {
+  static boolean partRelated(Detections d, int i, int j) {
     return partRelated(d.x1(i), d.y1(i), d.x2(i), d.y2(i), d.x1(j), d.y1(j), d.x2(j), d.y2(j));
   }
 
-  private static double iou(dev.tracklight.inference.Detections d, int i, int j) {
+  /** Whether detection {@code d} is part or whole of a detection matched in step 2 or 3. */
+  static boolean isPartOfMatched(Detections dets, int d,
+      LinearAssignment.Result first,
+      int[] high, LinearAssignment.Result second, int[] low) {
+    for (int c = 0; c < first.colToRow().length; c++) {
+      if (first.colToRow()[c] >= 0 && high[c] != d && partRelated(dets, d, high[c])) {
+        return true;
+      }
+    }
+    for (int c = 0; c < second.colToRow().length; c++) {
+      if (second.colToRow()[c] >= 0 && partRelated(dets, d, low[c])) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static double iou(Detections d, int i, int j) {
     double iw = Math.min(d.x2(i), d.x2(j)) - Math.max(d.x1(i), d.x1(j));
     double ih = Math.min(d.y2(i), d.y2(j)) - Math.max(d.y1(i), d.y1(j));
     if (iw <= 0 || ih <= 0) {
