@@ -12,7 +12,11 @@ import java.util.function.IntPredicate;
  *       image pixels (not model input pixels);
  *   <li>{@code scores}: confidence in {@code [0, 1]};
  *   <li>{@code classIds}: model class index (see {@link ClassNames});
- *   <li>{@code trackIds}: {@link #NO_TRACK} until a tracker assigns ids.
+ *   <li>{@code trackIds}: {@link #NO_TRACK} until a tracker assigns ids;
+ *   <li>{@code detectionClassIds} (optional): for tracks, the class of this frame's own detection,
+ *       while {@code classIds} holds the track's class decided over its life. Absent (null) when
+ *       both are the same, e.g. for raw detections; {@link #detectionClassId} then reads
+ *       {@code classIds}.
  * </ul>
  *
  * <p>Immutable by contract: accessors return the backing arrays without copying (these objects are
@@ -25,18 +29,22 @@ public final class Detections {
   public static final int NO_TRACK = -1;
 
   private static final Detections EMPTY =
-      new Detections(new float[0], new float[0], new int[0], new int[0]);
+      new Detections(new float[0], new float[0], new int[0], new int[0], null);
 
   private final float[] boxes;
   private final float[] scores;
   private final int[] classIds;
   private final int[] trackIds;
+  /** Null when every detection class equals its class id. */
+  private final int[] detectionClassIds;
 
-  private Detections(float[] boxes, float[] scores, int[] classIds, int[] trackIds) {
+  private Detections(float[] boxes, float[] scores, int[] classIds, int[] trackIds,
+      int[] detectionClassIds) {
     this.boxes = boxes;
     this.scores = scores;
     this.classIds = classIds;
     this.trackIds = trackIds;
+    this.detectionClassIds = detectionClassIds;
   }
 
   /** No detections. */
@@ -53,13 +61,29 @@ public final class Detections {
 
   /** Detections with track ids; the arrays are taken over, not copied. */
   public static Detections of(float[] boxes, float[] scores, int[] classIds, int[] trackIds) {
+    return of(boxes, scores, classIds, trackIds, null);
+  }
+
+  /**
+   * Tracks whose class ({@code classIds}, decided over the track's life) may differ from this
+   * frame's detection class ({@code detectionClassIds}, null = the same); arrays taken over.
+   */
+  public static Detections of(float[] boxes, float[] scores, int[] classIds, int[] trackIds,
+      int[] detectionClassIds) {
     int n = scores.length;
-    if (boxes.length != 4 * n || classIds.length != n || trackIds.length != n) {
+    if (boxes.length != 4 * n || classIds.length != n || trackIds.length != n
+        || (detectionClassIds != null && detectionClassIds.length != n)) {
       throw new IllegalArgumentException("column lengths disagree: boxes " + boxes.length
           + " (expected " + 4 * n + "), scores " + n + ", classIds " + classIds.length
-          + ", trackIds " + trackIds.length);
+          + ", trackIds " + trackIds.length + ", detectionClassIds "
+          + (detectionClassIds == null ? "none" : detectionClassIds.length));
     }
-    return n == 0 ? EMPTY : new Detections(boxes, scores, classIds, trackIds);
+    if (n == 0) {
+      return EMPTY;
+    }
+    return new Detections(boxes, scores, classIds, trackIds,
+        detectionClassIds == null || Arrays.equals(detectionClassIds, classIds) ? null
+            : detectionClassIds);
   }
 
   public int size() {
@@ -98,6 +122,19 @@ public final class Detections {
     return trackIds[i];
   }
 
+  /**
+   * The class of this frame's own detection: differs from {@link #classId} only for tracks whose
+   * class (decided over their life) is not what the detector said in this frame.
+   */
+  public int detectionClassId(int i) {
+    return detectionClassIds != null ? detectionClassIds[i] : classIds[i];
+  }
+
+  /** Whether some detection class differs from its class id (else the column is not stored). */
+  public boolean hasDetectionClasses() {
+    return detectionClassIds != null;
+  }
+
   /** Backing array, {@code x1, y1, x2, y2} per detection. Do not modify. */
   public float[] boxes() {
     return boxes;
@@ -120,7 +157,7 @@ public final class Detections {
 
   /** The same detections with the given track ids (taken over, not copied). */
   public Detections withTrackIds(int[] ids) {
-    return of(boxes, scores, classIds, ids);
+    return of(boxes, scores, classIds, ids, detectionClassIds);
   }
 
   /** The detections at {@code indices}, in that order. */
@@ -130,14 +167,18 @@ public final class Detections {
     float[] s = new float[n];
     int[] c = new int[n];
     int[] t = new int[n];
+    int[] dc = detectionClassIds == null ? null : new int[n];
     for (int k = 0; k < n; k++) {
       int i = indices[k];
       System.arraycopy(boxes, 4 * i, b, 4 * k, 4);
       s[k] = scores[i];
       c[k] = classIds[i];
       t[k] = trackIds[i];
+      if (dc != null) {
+        dc[k] = detectionClassIds[i];
+      }
     }
-    return of(b, s, c, t);
+    return of(b, s, c, t, dc);
   }
 
   /** The detections whose index satisfies {@code keep}, in order. */
@@ -181,7 +222,8 @@ public final class Detections {
   @Override
   public boolean equals(Object o) {
     return o instanceof Detections d && Arrays.equals(boxes, d.boxes) && Arrays.equals(scores, d.scores)
-        && Arrays.equals(classIds, d.classIds) && Arrays.equals(trackIds, d.trackIds);
+        && Arrays.equals(classIds, d.classIds) && Arrays.equals(trackIds, d.trackIds)
+        && Arrays.equals(detectionClassIds, d.detectionClassIds);
   }
 
   @Override
@@ -196,9 +238,10 @@ public final class Detections {
       if (i > 0) {
         sb.append(", ");
       }
-      sb.append(String.format(java.util.Locale.ROOT, "{c=%d s=%.3f [%.1f,%.1f,%.1f,%.1f]%s}",
+      sb.append(String.format(java.util.Locale.ROOT, "{c=%d s=%.3f [%.1f,%.1f,%.1f,%.1f]%s%s}",
           classIds[i], scores[i], x1(i), y1(i), x2(i), y2(i),
-          trackIds[i] == NO_TRACK ? "" : " id=" + trackIds[i]));
+          trackIds[i] == NO_TRACK ? "" : " id=" + trackIds[i],
+          detectionClassId(i) == classIds[i] ? "" : " det_c=" + detectionClassId(i)));
     }
     return sb.append(']').toString();
   }

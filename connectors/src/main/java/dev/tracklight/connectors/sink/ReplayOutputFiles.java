@@ -242,7 +242,7 @@ public final class ReplayOutputFiles implements AutoCloseable {
     tracksJson.writeLine(TrackJson.line(null, frameIndex, timestampMs, tracks, names));
     for (int i = 0; i < tracks.size(); i++) {
       tracksMot.writeLine(MotResultWriter.row(frameIndex + 1, tracks, i));
-      classOfTrack.putIfAbsent(tracks.trackId(i), tracks.classId(i));
+      classOfTrack.put(tracks.trackId(i), tracks.classId(i)); // the track's class, as last decided
     }
     frames++;
     lastFrameIndex = frameIndex;

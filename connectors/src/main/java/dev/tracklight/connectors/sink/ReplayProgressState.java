@@ -11,7 +11,8 @@ import java.util.Map;
  * @param tracksJsonBytes staged length of {@code tracks.jsonl}
  * @param tracksMotBytes staged length of {@code tracks.mot.txt}
  * @param segments annotated-video segments completed (each checkpoint closes one)
- * @param classOfTrack first class seen per track id (for the summary)
+ * @param classOfTrack the class of each track id as last reported (the track's class, decided
+ *     over its life; for the summary)
  * @param startedEpochMs when the video's first frame was written (wall time, for the summary)
  */
 public record ReplayProgressState(String cameraId, long frames, long tracksJsonBytes,

@@ -9,8 +9,10 @@ import dev.tracklight.inference.Detections;
 /**
  * One frame's tracks as a JSON line, the format of {@code tracks.jsonl} and of live track streams:
  * {@code {"camera": ..., "frame": N, "timestamp_ms": T, "tracks": [{"id", "class", "class_id",
- * "score", "box": [x1, y1, x2, y2]}]}} ({@code camera} only on multi-camera streams). Scores are
- * rounded to 3 decimals and boxes to 0.1 px: finer digits are noise.
+ * "det_class", "score", "box": [x1, y1, x2, y2]}]}} ({@code camera} only on multi-camera streams).
+ * {@code class} is the track's class, decided over its life (what the video shows and the rules
+ * judge); {@code det_class} is what the detector said in this frame. Scores are rounded to 3
+ * decimals and boxes to 0.1 px: finer digits are noise.
  */
 public final class TrackJson {
 
@@ -45,6 +47,7 @@ public final class TrackJson {
       t.put("id", tracks.trackId(i));
       t.put("class", names.name(tracks.classId(i)));
       t.put("class_id", tracks.classId(i));
+      t.put("det_class", names.name(tracks.detectionClassId(i)));
       t.put("score", Math.round(tracks.score(i) * 1000) / 1000.0);
       t.putArray("box").add(round1(tracks.x1(i))).add(round1(tracks.y1(i)))
           .add(round1(tracks.x2(i))).add(round1(tracks.y2(i)));

@@ -2,6 +2,7 @@ package dev.tracklight.operators.flink;
 
 import dev.tracklight.operators.tracking.ByteTrackConfig;
 import dev.tracklight.operators.tracking.ByteTracker;
+import dev.tracklight.operators.tracking.TrackerAlgorithm;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -14,7 +15,9 @@ import org.apache.flink.core.memory.DataOutputView;
  *
  * <p>Layout: a format version byte, the tracker's {@link ByteTrackConfig} (so a value restores on
  * its own, whatever the job's current defaults), then the length-prefixed compact snapshot of
- * {@link ByteTracker#snapshot()} (which carries its own version). About 180 bytes per live track.
+ * {@link ByteTracker#snapshot()} (which carries its own version). About 200 bytes per live track
+ * under bytetrack, 500 under oc-bytetrack. Format 2 adds the algorithm (a byte after the config);
+ * format 1 values, written before algorithms existed, restore as {@code bytetrack}.
  * A job restarted with different tracking parameters keeps each camera's restored parameters until
  * that camera's tracker is reset; parameters are part of the state, like the tracks they shaped.
  */
@@ -23,7 +26,9 @@ public final class ByteTrackerSerializer extends TypeSerializerSingleton<ByteTra
   private static final long serialVersionUID = 1L;
 
   /** Format written by this build; bump and branch in {@link #deserialize} on change. */
-  static final int FORMAT_VERSION = 1;
+  static final int FORMAT_VERSION = 2;
+  /** Before the algorithm byte: restores as {@link TrackerAlgorithm#BYTETRACK}. */
+  static final int FORMAT_VERSION_1 = 1;
   /** Far above any real tracker (10k tracks); a larger length is corruption. */
   private static final int MAX_STATE_BYTES = 16 << 20;
 
@@ -66,6 +71,7 @@ public final class ByteTrackerSerializer extends TypeSerializerSingleton<ByteTra
     out.writeDouble(c.frameRate());
     out.writeBoolean(c.mot20());
     out.writeBoolean(c.perClass());
+    out.writeByte(c.algorithm().ordinal());
     byte[] state = tracker.snapshot();
     out.writeInt(state.length);
     out.write(state);
@@ -74,12 +80,20 @@ public final class ByteTrackerSerializer extends TypeSerializerSingleton<ByteTra
   @Override
   public ByteTracker deserialize(DataInputView in) throws IOException {
     int version = in.readUnsignedByte();
-    if (version != FORMAT_VERSION) {
+    if (version != FORMAT_VERSION && version != FORMAT_VERSION_1) {
       throw new IOException("unsupported tracker state version " + version + "; this build reads "
-          + FORMAT_VERSION);
+          + FORMAT_VERSION_1 + " and " + FORMAT_VERSION);
     }
     ByteTrackConfig config = new ByteTrackConfig(in.readDouble(), in.readDouble(), in.readDouble(),
         in.readInt(), in.readDouble(), in.readDouble(), in.readBoolean(), in.readBoolean());
+    if (version == FORMAT_VERSION) {
+      int algorithm = in.readUnsignedByte();
+      TrackerAlgorithm[] all = TrackerAlgorithm.values();
+      if (algorithm >= all.length) {
+        throw new IOException("corrupt tracker state: algorithm " + algorithm);
+      }
+      config = config.withAlgorithm(all[algorithm]);
+    }
     int length = in.readInt();
     if (length < 0 || length > MAX_STATE_BYTES) {
       throw new IOException("corrupt tracker state: length " + length);

@@ -27,7 +27,7 @@ public final class MotEvaluator {
   /** TrackEval's IoU threshold for a match. */
   static final double IOU_THRESHOLD = 0.5;
   /** numpy {@code np.finfo('float').eps}, used by TrackEval around its thresholds. */
-  private static final double EPS = Math.ulp(1.0);
+  static final double EPS = Math.ulp(1.0);
   /** CLEAR's bonus for continuing a match of the previous frame (TrackEval: 1000). */
   private static final double CONTINUATION_BONUS = 1000;
   /** MOT17 class ids (TrackEval {@code class_name_to_class_id}): 1 pedestrian ... 13 crowd. */
@@ -42,10 +42,16 @@ public final class MotEvaluator {
   private MotEvaluator() {}
 
   /** Preprocessed frame: contiguous GT and tracker id indices and their IoU matrix. */
-  private record Frame(int[] gt, int[] tr, double[] iou) {}
+  record Frame(int[] gt, int[] tr, double[] iou) {}
 
-  /** Metrics of one sequence. */
-  public static MotMetrics evaluate(MotBoxTable gt, MotBoxTable results) {
+  /**
+   * A preprocessed sequence: frames 1..n at {@code frames[1..n]} ({@code frames[0]} unused), with
+   * the counts of distinct GT and tracker ids and of their boxes.
+   */
+  record Sequence(Frame[] frames, int numGtIds, int numTrIds, long gtDets, long trDets) {}
+
+  /** TrackEval's {@code get_preprocessed_seq_data} over a whole sequence. */
+  static Sequence preprocess(MotBoxTable gt, MotBoxTable results) {
     if (gt.benchmark() == null) {
       throw new IllegalArgumentException(gt.source() + " was read as results, not ground truth");
     }
@@ -60,14 +66,23 @@ public final class MotEvaluator {
       gtDets += data[f].gt.length;
       trDets += data[f].tr.length;
     }
+    return new Sequence(data, gtIds.size(), trIds.size(), gtDets, trDets);
+  }
+
+  /** Metrics of one sequence. */
+  public static MotMetrics evaluate(MotBoxTable gt, MotBoxTable results) {
+    Sequence s = preprocess(gt, results);
+    Frame[] data = s.frames();
+    long gtDets = s.gtDets();
+    long trDets = s.trDets();
     if (trDets == 0) {
-      return new MotMetrics(0, gtDets, 0, 0, 0, 0, gtIds.size(), 0, 0, 0, gtDets, 0);
+      return new MotMetrics(0, gtDets, 0, 0, 0, 0, s.numGtIds(), 0, 0, 0, gtDets, 0);
     }
     if (gtDets == 0) {
       return new MotMetrics(0, 0, trDets, 0, 0, 0, 0, 0, 0, 0, 0, trDets);
     }
-    MotMetrics clear = clear(data, gtIds.size(), trIds.size());
-    long[] identity = identity(data, gtIds.size(), trIds.size());
+    MotMetrics clear = clear(data, s.numGtIds(), s.numTrIds());
+    long[] identity = identity(data, s.numGtIds(), s.numTrIds());
     return new MotMetrics(clear.tp(), clear.fn(), clear.fp(), clear.idsw(), clear.mt(), clear.pt(),
         clear.ml(), clear.frag(), clear.motpSum(), identity[0], identity[1], identity[2]);
   }

@@ -8,7 +8,12 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Wire encodings shared by the stream record serializers: images as raw BGR bytes, detections as
- * their four primitive columns. Big-endian, as Flink's data views write.
+ * their primitive columns. Big-endian, as Flink's data views write.
+ *
+ * <p>Detections: {@code int count}, boxes, then {@code score, classId, trackId} per detection. When
+ * tracks carry detection classes that differ from their track classes, the count is written as
+ * {@code ~count} (negative) and the detection classes follow as {@code count} ints; a non-negative
+ * count is the original layout, so records and state written before that column existed still read.
  */
 public final class StreamCodec {
 
@@ -50,7 +55,8 @@ public final class StreamCodec {
 
   public static void writeDetections(Detections d, DataOutputView out) throws IOException {
     int n = d.size();
-    out.writeInt(n);
+    boolean detClasses = d.hasDetectionClasses();
+    out.writeInt(detClasses ? ~n : n);
     float[] boxes = d.boxes();
     for (int i = 0; i < 4 * n; i++) {
       out.writeFloat(boxes[i]);
@@ -60,10 +66,17 @@ public final class StreamCodec {
       out.writeInt(d.classId(i));
       out.writeInt(d.trackId(i));
     }
+    if (detClasses) {
+      for (int i = 0; i < n; i++) {
+        out.writeInt(d.detectionClassId(i));
+      }
+    }
   }
 
   public static Detections readDetections(DataInputView in) throws IOException {
-    int n = in.readInt();
+    int count = in.readInt();
+    boolean detClasses = count < 0;
+    int n = detClasses ? ~count : count;
     if (n < 0 || n > MAX_DETECTIONS) {
       throw new IOException("corrupt record: " + n + " detections");
     }
@@ -82,13 +95,24 @@ public final class StreamCodec {
       classes[i] = in.readInt();
       tracks[i] = in.readInt();
     }
-    return Detections.of(boxes, scores, classes, tracks);
+    int[] detectionClasses = null;
+    if (detClasses) {
+      detectionClasses = new int[n];
+      for (int i = 0; i < n; i++) {
+        detectionClasses[i] = in.readInt();
+      }
+    }
+    return Detections.of(boxes, scores, classes, tracks, detectionClasses);
   }
 
   static void copyDetections(DataInputView in, DataOutputView out) throws IOException {
-    int n = in.readInt();
-    out.writeInt(n);
-    out.write(in, Math.multiplyExact(n, 4 * 4 + 4 + 4 + 4));
+    int count = in.readInt();
+    int n = count < 0 ? ~count : count;
+    if (n > MAX_DETECTIONS) {
+      throw new IOException("corrupt record: " + n + " detections");
+    }
+    out.writeInt(count);
+    out.write(in, Math.multiplyExact(n, 4 * 4 + 4 + 4 + 4 + (count < 0 ? 4 : 0)));
   }
 
   static StreamEnd readEnd(DataInputView in) throws IOException {

@@ -21,7 +21,16 @@ import java.util.List;
  *
  * <p>Deviations from the original, all deliberate: track ids are per tracker instance (1, 2, ...)
  * instead of a process-wide counter, so each camera has its own deterministic ids; an optional
- * per-class mode; the Kalman covariance is stored block-diagonally (see {@link KalmanBoxFilter}).
+ * per-class mode; the Kalman covariance is stored block-diagonally (see {@link KalmanBoxFilter});
+ * the class a track reports is decided over its life ({@link TrackClass}), the frame's own
+ * detection class travels alongside ({@link Detections#detectionClassId}). None of these changes
+ * which boxes get which ids.
+ *
+ * <p>{@link TrackerAlgorithm#OC_BYTETRACK} adds to the same stages ({@link ObservationCentric}):
+ * cross-class duplicates dropped before association (class-agnostic mode), OC-SORT's re-update
+ * whenever a track is matched after a gap, a recovery stage after step 3b for the tracks still
+ * unmatched (by their last observed box), and no new track from a part of a matched detection.
+ * Under {@link TrackerAlgorithm#BYTETRACK} none of it runs.
  *
  * <p>Not thread-safe: one instance per stream (e.g. per Flink key), fed frames in order. Calling
  * {@link #update} with no detections ages the tracks by one frame; the original MOT evaluation
@@ -42,6 +51,7 @@ public final class ByteTracker {
   private final float trackThresh;
   private final float lowThresh;
   private final float newTrackThresh;
+  private final boolean observationCentric;
   private List<Track> tracked = new ArrayList<>();
   private List<Track> lost = new ArrayList<>();
   private int frameId;
@@ -55,6 +65,7 @@ public final class ByteTracker {
     this.trackThresh = (float) config.trackThresh();
     this.lowThresh = (float) config.lowThresh();
     this.newTrackThresh = (float) config.newTrackThresh();
+    this.observationCentric = config.algorithm() == TrackerAlgorithm.OC_BYTETRACK;
   }
 
   public ByteTrackConfig config() {
@@ -84,13 +95,17 @@ public final class ByteTracker {
 
   /**
    * Advances one frame. Input: boxes {@code x1,y1,x2,y2}, scores and class ids (track ids ignored).
-   * Output: the confirmed tracks of this frame, boxes from the Kalman state, class id and score of
-   * the last matched detection, track ids set.
+   * Output: the confirmed tracks of this frame, boxes from the Kalman state, the track's class as
+   * class id and this frame's detection class as {@link Detections#detectionClassId}, score of the
+   * last matched detection, track ids set.
    *
    * @throws InvalidInputException if a box coordinate or score is not finite or a box has no height
    */
   public Detections update(Detections dets) {
     validate(dets);
+    if (observationCentric && !config.perClass()) {
+      dets = ObservationCentric.mergeCrossClassDuplicates(dets);
+    }
     frameId++;
     int n = dets.size();
     int[] high = new int[n];
@@ -182,13 +197,23 @@ public final class ByteTracker {
       }
     }
 
+    boolean[] recovered = new boolean[nRest];
+    if (observationCentric) {
+      recover(pool, pool.size() - lost.size(), first, dets, rest, nRest, third, recovered,
+          refound);
+    }
+
     // Step 4: new tracks.
     for (int c = 0; c < nRest; c++) {
-      if (third.colToRow()[c] >= 0) {
+      if (third.colToRow()[c] >= 0 || recovered[c]) {
         continue;
       }
       int d = rest[c];
       if (dets.score(d) < newTrackThresh) {
+        continue;
+      }
+      if (observationCentric
+          && ObservationCentric.isPartOfMatched(dets, d, first, high, second, low)) {
         continue;
       }
       activatedNow.add(startTrack(dets, d));
@@ -225,7 +250,7 @@ public final class ByteTracker {
       }
     }
     for (Track t : lostNow) {
-      if (!t.inRemovedHistory) {
+      if (!t.inRemovedHistory && t.state == Track.LOST) { // recovery may have re-found it
         newLost.add(t);
       }
     }
@@ -244,7 +269,12 @@ public final class ByteTracker {
 
   private Track startTrack(Detections dets, int d) {
     Track t = new Track(++lastId);
-    KalmanBoxFilter.initiate(xyah(dets, d), t.mean, t.cov);
+    double[] z = xyah(dets, d);
+    KalmanBoxFilter.initiate(z, t.mean, t.cov);
+    if (observationCentric) {
+      ObservationCentric.observe(t, z, frameId);
+    }
+    t.trackClass.start(dets.classId(d), dets.score(d));
     t.classId = dets.classId(d);
     t.score = dets.score(d);
     t.state = Track.TRACKED;
@@ -256,7 +286,15 @@ public final class ByteTracker {
 
   /** Original {@code update} and {@code re_activate} (without a new id) share this effect. */
   private void applyMatch(Track t, Detections dets, int d) {
-    KalmanBoxFilter.update(t.mean, t.cov, xyah(dets, d));
+    double[] z = xyah(dets, d);
+    if (observationCentric) {
+      ObservationCentric.reUpdate(t, z, frameId);
+    }
+    KalmanBoxFilter.update(t.mean, t.cov, z);
+    if (observationCentric) {
+      ObservationCentric.observe(t, z, frameId);
+    }
+    t.trackClass.add(dets.classId(d), dets.score(d));
     t.state = Track.TRACKED;
     t.activated = true;
     t.frameId = frameId;
@@ -297,6 +335,68 @@ public final class ByteTracker {
       }
     }
     return cost;
+  }
+
+  /**
+   * OCR: tracks of the first-stage pool matched neither in step 2 nor 3 against the high detections
+   * left after step 3b, by IoU with their last observed box. Matches are applied (re-update
+   * included); recovered detections are flagged so they start no new track.
+   */
+  private void recover(List<Track> pool, int pooledTracked, LinearAssignment.Result first,
+      Detections dets, int[] rest, int nRest, LinearAssignment.Result third, boolean[] recovered,
+      List<Track> refound) {
+    int[] free = new int[nRest];
+    int nFree = 0;
+    for (int c = 0; c < nRest; c++) {
+      if (third.colToRow()[c] < 0) {
+        free[nFree++] = c;
+      }
+    }
+    if (nFree == 0) {
+      return;
+    }
+    // Unmatched in step 2 and not re-found in step 3 = LOST now; pool rows before pooledTracked
+    // came from the tracked list (lost in this frame), the others from the lost list.
+    List<Track> unmatched = new ArrayList<>();
+    List<Boolean> fromLostList = new ArrayList<>();
+    for (int r = 0; r < pool.size(); r++) {
+      Track t = pool.get(r);
+      if (first.rowToCol()[r] < 0 && t.state == Track.LOST && t.motion.present) {
+        unmatched.add(t);
+        fromLostList.add(r >= pooledTracked);
+      }
+    }
+    if (unmatched.isEmpty()) {
+      return;
+    }
+    double limit = 1 - ObservationCentric.RECOVERY_MIN_IOU;
+    double[] cost = new double[unmatched.size() * nFree];
+    for (int r = 0; r < unmatched.size(); r++) {
+      Track t = unmatched.get(r);
+      for (int c = 0; c < nFree; c++) {
+        int d = rest[free[c]];
+        if (config.perClass() && dets.classId(d) != t.classId) {
+          cost[r * nFree + c] = Double.POSITIVE_INFINITY;
+          continue;
+        }
+        double iou = ObservationCentric.lastObservationIou(t, dets.x1(d), dets.y1(d), dets.x2(d),
+            dets.y2(d));
+        cost[r * nFree + c] = 1 - iou;
+      }
+    }
+    LinearAssignment.Result m = LinearAssignment.solve(cost, unmatched.size(), nFree, limit);
+    for (int r = 0; r < unmatched.size(); r++) {
+      int c = m.rowToCol()[r];
+      if (c < 0) {
+        continue;
+      }
+      Track t = unmatched.get(r);
+      applyMatch(t, dets, rest[free[c]]);
+      recovered[free[c]] = true;
+      if (fromLostList.get(r)) {
+        refound.add(t); // one lost in step 3 of this frame is still in `tracked`
+      }
+    }
   }
 
   /** Kalman boxes {@code x1,y1,x2,y2} of the tracks, computed once per use (hot loops reuse them). */
@@ -357,6 +457,7 @@ public final class ByteTracker {
     float[] boxes = new float[4 * n];
     float[] scores = new float[n];
     int[] classes = new int[n];
+    int[] detClasses = new int[n];
     int[] ids = new int[n];
     int k = 0;
     for (Track t : tracked) {
@@ -368,11 +469,12 @@ public final class ByteTracker {
       boxes[4 * k + 2] = (float) t.x2();
       boxes[4 * k + 3] = (float) t.y2();
       scores[k] = t.score;
-      classes[k] = t.classId;
+      classes[k] = t.trackClass.label;
+      detClasses[k] = t.classId;
       ids[k] = t.id;
       k++;
     }
-    return Detections.of(boxes, scores, classes, ids);
+    return Detections.of(boxes, scores, classes, ids, detClasses);
   }
 
   private static void validate(Detections dets) {
@@ -393,7 +495,7 @@ public final class ByteTracker {
 
   /** State as compact bytes (see {@link ByteTrackerState}); the config is not included. */
   public byte[] snapshot() {
-    return ByteTrackerState.encode(frameId, lastId, tracked, lost);
+    return ByteTrackerState.encode(frameId, lastId, tracked, lost, observationCentric);
   }
 
   /**

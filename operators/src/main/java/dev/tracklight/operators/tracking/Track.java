@@ -34,6 +34,10 @@ final class Track {
   final double[] cov = new double[KalmanBoxFilter.COV_SIZE];
   /** Scratch: frame number at which this track was put into the new tracked list. */
   int listedAtFrame = -1;
+  /** The track's class decided over its life ({@code classId} is the last detection's class). */
+  final TrackClass trackClass = new TrackClass();
+  /** Recent real observations; maintained only by the {@code oc-bytetrack} algorithm. */
+  final ObservedMotion motion = new ObservedMotion();
 
   Track(int id) {
     this.id = id;

@@ -88,6 +88,26 @@ class StreamSerializersTest {
   }
 
   @Test
+  void trackAndDetectionClassesRoundTripAndOldRecordsStillRead() throws IOException {
+    Detections d = Detections.of(new float[] {1, 2, 30, 40, 5, 6, 70, 80}, new float[] {0.9f, 0.4f},
+        new int[] {16, 16}, new int[] {3, 9}, new int[] {14, 16});
+    FrameDetections f = new FrameDetections("ward-2", 7, 280, image(), d, StreamEnd.NONE);
+    FrameDetections back = roundTrip(FrameDetectionsSerializer.INSTANCE, f);
+    assertEquals(d, back.detections());
+    assertEquals(14, back.detections().detectionClassId(0));
+    assertEquals(16, back.detections().classId(0));
+    // Records written before the detection-class column (non-negative count) read unchanged.
+    Detections plain = Detections.of(new float[] {1, 2, 30, 40}, new float[] {0.9f},
+        new int[] {16}, new int[] {3});
+    DataOutputSerializer out = new DataOutputSerializer(64);
+    StreamCodec.writeDetections(plain, out);
+    assertEquals(1, new DataInputDeserializer(out.getCopyOfBuffer()).readInt());
+    Detections read = StreamCodec.readDetections(new DataInputDeserializer(out.getCopyOfBuffer()));
+    assertEquals(plain, read);
+    assertEquals(false, read.hasDetectionClasses());
+  }
+
+  @Test
   void unknownVersionIsRejected() {
     byte[] bytes = {99, 0, 1, 'x'};
     IOException e = assertThrows(IOException.class,

@@ -64,8 +64,7 @@ class ByteTrackerStateTest {
       first.update(frames.get(f));
     }
     byte[] state = first.snapshot();
-    assertEquals(ByteTrackerState.HEADER_BYTES + 8
-        + ByteTrackerState.TRACK_BYTES * (countTracks(first)), state.length);
+    assertEquals(ByteTrackerState.VERSION, state[0]);
     ByteTracker resumed = ByteTracker.restore(cfg, state);
     assertEquals(snapshotAt, resumed.framesSeen());
     for (int f = snapshotAt; f < frames.size(); f++) {
@@ -75,19 +74,48 @@ class ByteTrackerStateTest {
     assertTrue(Arrays.equals(straight.snapshot(), resumed.snapshot()));
   }
 
-  private static int countTracks(ByteTracker t) {
-    byte[] s = t.snapshot();
-    int tracked = java.nio.ByteBuffer.wrap(s, ByteTrackerState.HEADER_BYTES, 4).getInt();
-    int lost = java.nio.ByteBuffer.wrap(s,
-        ByteTrackerState.HEADER_BYTES + 4 + tracked * ByteTrackerState.TRACK_BYTES, 4).getInt();
-    return tracked + lost;
-  }
-
   @Test
   void restoredTrackerContinuesBitIdenticallyOnSyntheticScene() {
     List<Detections> frames = syntheticScene(150, 25, 11);
     for (int k : new int[] {1, 37, 99}) {
       assertResumesIdentically(ByteTrackConfig.defaults(), frames, k);
+      assertResumesIdentically(ByteTrackConfig.recommended(), frames, k);
+    }
+  }
+
+  /** A state as version 1 wrote it (before class votes and observed motion): one tracked track. */
+  private static byte[] versionOneState() {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(ByteTrackerState.HEADER_BYTES + 8
+        + ByteTrackerState.TRACK_BYTES);
+    b.put((byte) 1).putInt(10).putInt(3); // version, frameId, lastId
+    b.putInt(1); // tracked
+    b.putInt(3).putInt(16).putFloat(0.8f).put((byte) 1).put((byte) 1).putInt(10).putInt(2);
+    double[] mean = {120, 150, 0.4, 100, 2, 0, 0, 0};
+    for (double v : mean) {
+      b.putDouble(v);
+    }
+    for (int d = 0; d < 4; d++) {
+      b.putDouble(4).putDouble(1).putDouble(1);
+    }
+    b.putInt(0); // lost
+    return b.array();
+  }
+
+  @Test
+  void versionOneStateStillRestoresUnderBothAlgorithms() {
+    for (ByteTrackConfig cfg : List.of(ByteTrackConfig.defaults(), ByteTrackConfig.recommended())) {
+      ByteTracker t = ByteTracker.restore(cfg, versionOneState());
+      assertEquals(10, t.framesSeen());
+      assertEquals(1, t.activeCount());
+      // The track predicted one frame on (cx 122): a detection there continues id 3, class dog.
+      Detections out = t.update(Detections.of(new float[] {102, 100, 142, 200},
+          new float[] {0.6f}, new int[] {14})); // 0.6 bird < 0.8 dog: the label stays
+      assertEquals(1, out.size(), cfg.algorithm().key());
+      assertEquals(3, out.trackId(0));
+      assertEquals(16, out.classId(0), "the restored track's class is its last detection's");
+      assertEquals(14, out.detectionClassId(0));
+      // The next new track continues the restored id counter, and the state is now version 2.
+      assertEquals(ByteTrackerState.VERSION, t.snapshot()[0]);
     }
   }
 
@@ -102,6 +130,7 @@ class ByteTrackerStateTest {
       frames.add(file.frame(f));
     }
     assertResumesIdentically(ByteTrackConfig.defaults(), frames, 150);
+    assertResumesIdentically(ByteTrackConfig.recommended().withFrameRate(30), frames, 150);
   }
 
   @Test
@@ -110,12 +139,13 @@ class ByteTrackerStateTest {
     state[0] = 42;
     InvalidInputException e = assertThrows(InvalidInputException.class,
         () -> ByteTracker.restore(ByteTrackConfig.defaults(), state));
-    assertEquals("unsupported ByteTracker state version 42: expected version 1", e.getMessage());
+    assertEquals("unsupported ByteTracker state version 42: expected version 1 or 2",
+        e.getMessage());
   }
 
   @Test
   void truncatedOrPaddedStateIsRejected() {
-    ByteTracker t = new ByteTracker(ByteTrackConfig.defaults());
+    ByteTracker t = new ByteTracker(ByteTrackConfig.recommended());
     syntheticScene(5, 5, 1).forEach(t::update);
     byte[] state = t.snapshot();
     assertThrows(InvalidInputException.class, () -> ByteTracker.restore(ByteTrackConfig.defaults(),

@@ -4,6 +4,7 @@ import dev.tracklight.inference.Detections;
 import dev.tracklight.operators.mot.MotDetectionFile;
 import dev.tracklight.operators.tracking.ByteTrackConfig;
 import dev.tracklight.operators.tracking.ByteTracker;
+import dev.tracklight.operators.tracking.TrackerAlgorithm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -22,8 +23,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Time of one {@link ByteTracker#update} in steady state. The original Python ByteTrack needs about
- * 0.5-5 ms per frame; the goal is at least 20x faster.
+ * Time of one {@link ByteTracker#update} in steady state, per {@code algorithm} ({@code bytetrack},
+ * the original's defaults; {@code oc-bytetrack}, the recommended configuration). The original
+ * Python ByteTrack needs about 0.5-5 ms per frame; the goal is at least 20x faster.
  *
  * <p>Synthetic: {@code objects} boxes moving on periodic paths (so the precomputed frames loop
  * without a jump) with pixel noise, 5% misses, 15% low-score detections and a little clutter; the
@@ -43,11 +45,20 @@ public class TrackerBenchmark {
   /** Frames in one period of the synthetic motion; long enough that JIT sees varied frames. */
   private static final int PERIOD = 1024;
 
+  /** The tracker configuration of a {@code @Param algorithm} name. */
+  static ByteTrackConfig config(String algorithm) {
+    return TrackerAlgorithm.parse(algorithm) == TrackerAlgorithm.BYTETRACK
+        ? ByteTrackConfig.defaults() : ByteTrackConfig.recommended();
+  }
+
   /** Synthetic scene of a given size. */
   @State(Scope.Thread)
   public static class Synthetic {
     @Param({"10", "50", "200"})
     public int objects;
+
+    @Param({"bytetrack", "oc-bytetrack"})
+    public String algorithm;
 
     Detections[] frames;
     ByteTracker tracker;
@@ -56,7 +67,7 @@ public class TrackerBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
       frames = scene(objects, new Random(42));
-      tracker = new ByteTracker(ByteTrackConfig.defaults());
+      tracker = new ByteTracker(config(algorithm));
       for (Detections d : frames) {
         tracker.update(d); // one full period: steady state, all tracks confirmed
       }
@@ -67,6 +78,9 @@ public class TrackerBenchmark {
   /** The MOT17-04-FRCNN detection file. */
   @State(Scope.Thread)
   public static class Mot17 {
+    @Param({"bytetrack", "oc-bytetrack"})
+    public String algorithm;
+
     Detections[] frames;
     ByteTracker tracker;
     int next;
@@ -86,7 +100,7 @@ public class TrackerBenchmark {
       for (int f = 1; f <= file.lastFrame(); f++) {
         frames[f - 1] = file.frame(f);
       }
-      tracker = new ByteTracker(ByteTrackConfig.defaults());
+      tracker = new ByteTracker(config(algorithm));
       next = 0;
     }
   }
@@ -101,7 +115,7 @@ public class TrackerBenchmark {
   @Benchmark
   public Detections mot17_04(Mot17 s) {
     if (s.next == s.frames.length) {
-      s.tracker = new ByteTracker(ByteTrackConfig.defaults());
+      s.tracker = new ByteTracker(config(s.algorithm));
       s.next = 0;
     }
     return s.tracker.update(s.frames[s.next++]);

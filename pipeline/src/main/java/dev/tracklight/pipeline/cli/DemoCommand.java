@@ -54,8 +54,13 @@ final class DemoCommand implements Callable<Integer> {
       description = "Do not draw the rules' geometry and alert state into the annotated video.")
   boolean noDrawRules;
 
+  @Option(names = "--tracker", defaultValue = "oc-bytetrack", paramLabel = "NAME",
+      description = "Tracking algorithm: oc-bytetrack or bytetrack (default: ${DEFAULT-VALUE}).")
+  String tracker = "oc-bytetrack";
+
   @Override
   public Integer call() throws Exception {
+    ByteTrackConfig tracking = ReplayCommand.trackingConfig(tracker); // validates before any work
     Path input = video != null ? video : sampleVideo();
     if ("flink".equals(executor)) {
       ReplayCommand replay = new ReplayCommand();
@@ -67,6 +72,7 @@ final class DemoCommand implements Callable<Integer> {
       replay.reelSeconds = dev.tracklight.connectors.media.HighlightMediaOptions.DEFAULT_REEL_SECONDS;
       replay.detectorOptions = detectorOptions;
       replay.noDrawRules = noDrawRules;
+      replay.tracker = tracker;
       replay.spec = spec;
       return replay.call();
     }
@@ -76,7 +82,7 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter stdout = spec.commandLine().getOut();
     try (Detector detector = ReplicatedDetector.open(detectorOptions.toOptions(), ModelRegistry.fromEnvironment())) {
-      SerialReplay replay = new SerialReplay(detector, ByteTrackConfig.defaults(),
+      SerialReplay replay = new SerialReplay(detector, tracking,
           AnnotationStyle.defaults().withRules(!noDrawRules), System::nanoTime);
       SerialReplay.Result r = replay.replay(input, ReplayOutputs.under(out, input),
           ProgressBar.forTerminal(err, input.getFileName().toString()));

@@ -3,6 +3,8 @@ package dev.tracklight.pipeline.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tracklight.inference.InvalidInputException;
+import dev.tracklight.operators.mot.HotaEvaluator;
+import dev.tracklight.operators.mot.HotaMetrics;
 import dev.tracklight.operators.mot.MotBoxTable;
 import dev.tracklight.operators.mot.MotEvaluator;
 import dev.tracklight.operators.mot.MotMetrics;
@@ -16,10 +18,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code tracklight eval-mot}: TrackEval-compatible CLEAR-MOT and identity metrics as JSON. */
+/** {@code tracklight eval-mot}: TrackEval-compatible CLEAR-MOT, identity and HOTA metrics as JSON. */
 @Command(name = "eval-mot", mixinStandardHelpOptions = true,
     description = {"Score MOT result files against ground truth like TrackEval (MotChallenge2DBox, "
-        + "IoU 0.5).",
+        + "IoU 0.5; HOTA over alpha 0.05..0.95).",
         "Pairs --gt and --res in order; prints JSON with per-sequence and combined metrics "
             + "(percentages with one decimal; combined = summed counts)."})
 final class EvalMotCommand implements Callable<Integer> {
@@ -43,20 +45,24 @@ final class EvalMotCommand implements Callable<Integer> {
     }
     List<Map<String, Object>> sequences = new ArrayList<>();
     MotMetrics combined = MotMetrics.ZERO;
+    HotaMetrics combinedHota = HotaMetrics.ZERO;
     for (int i = 0; i < gt.size(); i++) {
-      MotMetrics m = MotEvaluator.evaluate(MotBoxTable.readGroundTruth(gt.get(i)),
-          MotBoxTable.readResults(res.get(i)));
+      MotBoxTable gtTable = MotBoxTable.readGroundTruth(gt.get(i));
+      MotBoxTable resTable = MotBoxTable.readResults(res.get(i));
+      MotMetrics m = MotEvaluator.evaluate(gtTable, resTable);
+      HotaMetrics h = HotaEvaluator.evaluate(gtTable, resTable);
       combined = combined.plus(m);
+      combinedHota = combinedHota.plus(h);
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("name", sequenceName(gt.get(i)));
       row.put("gt", gt.get(i).toString());
       row.put("res", res.get(i).toString());
-      row.putAll(fields(m));
+      row.putAll(fields(m, h));
       sequences.add(row);
     }
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("sequences", sequences);
-    doc.put("combined", fields(combined));
+    doc.put("combined", fields(combined, combinedHota));
     spec.commandLine().getOut().println(
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
     return 0;
@@ -76,8 +82,12 @@ final class EvalMotCommand implements Callable<Integer> {
     return dot > 0 ? name.substring(0, dot) : name;
   }
 
-  static Map<String, Object> fields(MotMetrics m) {
+  static Map<String, Object> fields(MotMetrics m, HotaMetrics h) {
     Map<String, Object> f = new LinkedHashMap<>();
+    f.put("HOTA", percent(h.hota()));
+    f.put("DetA", percent(h.detA()));
+    f.put("AssA", percent(h.assA()));
+    f.put("LocA", percent(h.locA()));
     f.put("MOTA", percent(m.mota()));
     f.put("MOTP", percent(m.motp()));
     f.put("IDF1", percent(m.idf1()));

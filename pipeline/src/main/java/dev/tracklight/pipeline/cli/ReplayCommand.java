@@ -20,6 +20,7 @@ import dev.tracklight.inference.batching.SharedDetectionServices;
 import dev.tracklight.inference.model.ModelRegistry;
 import dev.tracklight.operators.annotation.AnnotationStyle;
 import dev.tracklight.operators.tracking.ByteTrackConfig;
+import dev.tracklight.operators.tracking.TrackerAlgorithm;
 import dev.tracklight.inference.ClassNames;
 import dev.tracklight.operators.alerts.Alert;
 import dev.tracklight.operators.highlights.Rule;
@@ -131,6 +132,11 @@ final class ReplayCommand implements Callable<Integer> {
       description = "Also append the replay's alerts (JSON lines, docs/alert.schema.json) to FILE.")
   Path alertsFile;
 
+  @Option(names = "--tracker", defaultValue = "oc-bytetrack", paramLabel = "NAME",
+      description = "Tracking algorithm: oc-bytetrack (ByteTrack with OC-SORT's observation-centric"
+          + " additions) or bytetrack (the original, exactly) (default: ${DEFAULT-VALUE}).")
+  String tracker = "oc-bytetrack";
+
   @Mixin
   DetectorOptionsMixin detectorOptions;
 
@@ -144,6 +150,7 @@ final class ReplayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    trackingConfig(tracker); // an unknown --tracker fails before any work
     if (maxDelayMs < 0 || checkpointMs < 0) {
       throw new InvalidInputException("--max-delay-ms and --checkpoint-interval-ms must be >= 0");
     }
@@ -272,6 +279,13 @@ final class ReplayCommand implements Callable<Integer> {
     return lease;
   }
 
+  /** The tracking parameters of {@code --tracker NAME}: the recommended ones, or the original's. */
+  static ByteTrackConfig trackingConfig(String name) {
+    TrackerAlgorithm a = TrackerAlgorithm.parse(name);
+    return a == TrackerAlgorithm.BYTETRACK ? ByteTrackConfig.defaults()
+        : ByteTrackConfig.recommended().withAlgorithm(a);
+  }
+
   private int run(List<ReplayJob.Input> inputs, VideoReadOptions read, List<String> classNames,
       ModelInfo model, List<Rule> rules, DetectorOptions resolved, BatchingConfig batching,
       EarlyLocalCluster early) throws Exception {
@@ -286,7 +300,7 @@ final class ReplayCommand implements Callable<Integer> {
     runInfo.put("executor", jobManager == null ? "flink-minicluster" : "flink-cluster");
     runInfo.put("parallelism", Integer.toString(parallelism)); // a number in summary.json
     DataStream<Alert> alerts = ReplayJob.build(env, inputs, read, resolved, batching,
-        ByteTrackConfig.defaults(), AnnotationStyle.defaults().withRules(!noDrawRules), classNames, runInfo, ASYNC_TIMEOUT,
+        trackingConfig(tracker), AnnotationStyle.defaults().withRules(!noDrawRules), classNames, runInfo, ASYNC_TIMEOUT,
         rules, UnaryOperator.identity());
     AlertSinks.attach(alerts, new JobConfig.Alerts(Optional.ofNullable(alertsFile).map(Path::toString),
         false, Optional.empty()));

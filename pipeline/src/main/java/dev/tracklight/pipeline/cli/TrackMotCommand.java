@@ -8,6 +8,7 @@ import dev.tracklight.operators.mot.MotResultWriter;
 import dev.tracklight.operators.mot.MotSequenceInfo;
 import dev.tracklight.operators.mot.MotSequenceRunner;
 import dev.tracklight.operators.tracking.ByteTrackConfig;
+import dev.tracklight.operators.tracking.TrackerAlgorithm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -55,9 +56,15 @@ final class TrackMotCommand implements Callable<Integer> {
       description = "Minimum score to start a track (default: track-thresh + 0.1).")
   Double newTrackThresh;
 
-  @Option(names = "--track-buffer", paramLabel = "FRAMES", defaultValue = "30",
-      description = "Frames at 30 fps a lost track is kept (default: ${DEFAULT-VALUE}).")
-  int trackBuffer;
+  @Option(names = "--algorithm", defaultValue = "oc-bytetrack", paramLabel = "NAME",
+      description = "bytetrack (the original, exactly) or oc-bytetrack (with OC-SORT's "
+          + "observation-centric re-update and recovery) (default: ${DEFAULT-VALUE}).")
+  String algorithm;
+
+  @Option(names = "--track-buffer",
+      description = "Frames at 30 fps a lost track is kept (default: 30 for bytetrack, 90 (3 s) for "
+          + "oc-bytetrack).")
+  Integer trackBuffer;
 
   @Option(names = "--match-thresh", paramLabel = "COST", defaultValue = "0.8",
       description = "Cost limit of the first association (default: ${DEFAULT-VALUE}).")
@@ -85,9 +92,13 @@ final class TrackMotCommand implements Callable<Integer> {
     }
     MotSequenceInfo info = MotSequenceInfo.read(seqDir.resolve("seqinfo.ini"));
     Path detFile = dets != null ? dets : defaultDetections(seqDir);
+    TrackerAlgorithm algo = TrackerAlgorithm.parse(algorithm);
+    int buffer = trackBuffer != null ? trackBuffer
+        : algo == TrackerAlgorithm.BYTETRACK ? ByteTrackConfig.DEFAULT_TRACK_BUFFER
+            : ByteTrackConfig.recommended().trackBuffer();
     ByteTrackConfig cfg = new ByteTrackConfig(trackThresh, lowThresh,
         newTrackThresh != null ? newTrackThresh : trackThresh + ByteTrackConfig.NEW_TRACK_MARGIN,
-        trackBuffer, matchThresh, frameRate != null ? frameRate : info.frameRate(), mot20, false);
+        buffer, matchThresh, frameRate != null ? frameRate : info.frameRate(), mot20, false, algo);
     MotResultWriter.BoxFilter filter = new MotResultWriter.BoxFilter(minBoxArea, maxAspectRatio);
     MotDetectionFile detections = MotDetectionFile.read(detFile);
     Detections[] tracks = MotSequenceRunner.run(detections, cfg, info.seqLength());

@@ -7,6 +7,7 @@ import dev.tracklight.inference.engine.DeviceSpec;
 import dev.tracklight.inference.engine.EngineKind;
 import dev.tracklight.inference.engine.EngineThreads;
 import dev.tracklight.operators.tracking.ByteTrackConfig;
+import dev.tracklight.operators.tracking.TrackerAlgorithm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -35,7 +36,7 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * model: {name: yolox-nano, device: cpu, conf: 0.25, iou: 0.45, classes: [person],
  *         replicas: 0, intra_op_threads: 0, spinning: false}
  * batching: {max_batch: 8, max_delay_ms: 10, queue_capacity: 64}
- * tracking: {track_thresh: 0.5, track_buffer: 30, match_thresh: 0.8}
+ * tracking: {algorithm: oc-bytetrack, track_thresh: 0.5, track_buffer_seconds: 2.0, match_thresh: 0.8}
  * checkpointing: {interval_ms: 10000, dir: file:///var/lib/tracklight/checkpoints}
  * sinks:
  *   jsonl: tracks.jsonl
@@ -211,14 +212,29 @@ public final class JobConfigLoader {
   }
 
   private static ByteTrackConfig tracking(YamlSection t) {
-    ByteTrackConfig d = ByteTrackConfig.defaults();
+    TrackerAlgorithm algorithm;
+    try {
+      algorithm = TrackerAlgorithm.parse(t.optionalString("algorithm")
+          .orElse(ByteTrackConfig.recommended().algorithm().key()));
+    } catch (InvalidInputException e) {
+      throw t.error("algorithm", e.getMessage().replace("unknown tracking algorithm", "is"));
+    }
+    ByteTrackConfig d = algorithm == TrackerAlgorithm.BYTETRACK ? ByteTrackConfig.defaults()
+        : ByteTrackConfig.recommended();
     double trackThresh = t.number("track_thresh", d.trackThresh(), 0, 1);
+    if (t.has("track_buffer") && t.has("track_buffer_seconds")) {
+      throw t.error("track_buffer_seconds", "is given with track_buffer; expected one of them"
+          + " (track_buffer counts frames at 30 fps)");
+    }
     int buffer = t.integer("track_buffer", d.trackBuffer(), 1, 100_000);
+    double bufferSeconds = t.number("track_buffer_seconds", buffer / ByteTrackConfig.DEFAULT_FRAME_RATE,
+        1 / ByteTrackConfig.DEFAULT_FRAME_RATE, 3600);
     double match = t.number("match_thresh", d.matchThresh(), 0, 1);
     boolean perClass = t.bool("per_class", d.perClass());
     t.finish();
     try {
-      return ByteTrackConfig.of(trackThresh, buffer, match, d.frameRate()).withPerClass(perClass);
+      return ByteTrackConfig.of(trackThresh, buffer, match, d.frameRate()).withPerClass(perClass)
+          .withAlgorithm(algorithm).withTrackBufferSeconds(bufferSeconds);
     } catch (InvalidInputException e) {
       throw t.sectionError(e);
     }

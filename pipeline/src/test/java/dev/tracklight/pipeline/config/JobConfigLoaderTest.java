@@ -9,6 +9,8 @@ import dev.tracklight.inference.InvalidInputException;
 import dev.tracklight.inference.engine.DeviceSpec;
 import dev.tracklight.inference.engine.EngineKind;
 import dev.tracklight.inference.engine.EngineThreads;
+import dev.tracklight.operators.tracking.ByteTrackConfig;
+import dev.tracklight.operators.tracking.TrackerAlgorithm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,8 +70,37 @@ class JobConfigLoaderTest {
     assertEquals(8, c.batching().maxBatch());
     assertEquals(EngineThreads.SHARED, c.detector().threads(), "the live job shares its cores");
     assertEquals(0.5, c.tracking().trackThresh(), 1e-9);
+    assertEquals(TrackerAlgorithm.OC_BYTETRACK, c.tracking().algorithm());
+    assertEquals(ByteTrackConfig.RECOMMENDED_BUFFER_SECONDS, c.tracking().trackBufferSeconds(),
+        1e-9);
     assertEquals(Duration.ofSeconds(10), c.checkpointing().interval());
     assertFalse(c.sinks().stdout());
+  }
+
+  @Test
+  void trackingAlgorithmAndBufferInSeconds() {
+    JobConfig bt = JobConfigLoader.parse("c.yaml",
+        "cameras: [{id: a, url: rtsp://h/x}]\ntracking: {algorithm: bytetrack}");
+    assertEquals(ByteTrackConfig.defaults(), bt.tracking(), "bytetrack = the original's defaults");
+    JobConfig oc = JobConfigLoader.parse("c.yaml",
+        "cameras: [{id: a, url: rtsp://h/x}]\ntracking: {algorithm: oc-bytetrack, "
+            + "track_buffer_seconds: 2.5}");
+    assertEquals(TrackerAlgorithm.OC_BYTETRACK, oc.tracking().algorithm());
+    assertEquals(75, oc.tracking().trackBuffer(), "frames at 30 fps");
+    String cam = "cameras: [{id: a, url: rtsp://h/x}]\n";
+    assertBadTracking(cam + "tracking: {algorithm: sort}",
+        "c.yaml: tracking.algorithm: is 'sort': expected one of bytetrack, oc-bytetrack");
+    assertBadTracking(cam + "tracking: {track_buffer: 30, track_buffer_seconds: 1}",
+        "c.yaml: tracking.track_buffer_seconds: is given with track_buffer");
+    assertBadTracking(cam + "tracking: {track_buffer_seconds: 0}",
+        "c.yaml: tracking.track_buffer_seconds: expected a number");
+  }
+
+  private static void assertBadTracking(String yaml, String expectedStart) {
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> JobConfigLoader.parse("c.yaml", yaml));
+    assertTrue(e.getMessage().startsWith(expectedStart), "got: " + e.getMessage());
+    assertEquals(1, e.getMessage().lines().count(), "one line: " + e.getMessage());
   }
 
   @ParameterizedTest

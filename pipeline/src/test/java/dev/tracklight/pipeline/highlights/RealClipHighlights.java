@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Runs the real detector (YOLOX-nano, CPU) and ByteTracker over a clip sampled at 4 fps and feeds
+ * Runs the real detector (YOLOX-nano, CPU) and the default tracker over a clip sampled at 4 fps and feeds
  * the tracks through a {@link RuleEngine} and a {@link HighlightBuilder}, as the replay will.
  */
 final class RealClipHighlights implements AutoCloseable {
@@ -46,9 +46,8 @@ final class RealClipHighlights implements AutoCloseable {
   ClipRun run(String video, List<Rule> rules) {
     RuleEngine engine = new RuleEngine(rules);
     HighlightBuilder builder = new HighlightBuilder("cam1", rules, ClassNames.COCO);
-    // ByteTrack's 30-frame buffer is given at 30 fps; the config scales it to the sampled rate.
-    ByteTracker tracker = new ByteTracker(ByteTrackConfig.of(ByteTrackConfig.DEFAULT_TRACK_THRESH,
-        ByteTrackConfig.DEFAULT_TRACK_BUFFER, ByteTrackConfig.DEFAULT_MATCH_THRESH, SAMPLE_FPS));
+    // The replay's tracker; its buffer is in seconds, the config scales it to the sampled rate.
+    ByteTracker tracker = new ByteTracker(ByteTrackConfig.recommended().withFrameRate(SAMPLE_FPS));
     Map<Long, Detections> raw = new HashMap<>();
     long lastMs = 0;
     try (VideoReader reader = VideoReader.open(TestAssets.file(video),

@@ -98,7 +98,8 @@ class ReplayRestoreTest {
         ? s -> s.map(new FailOnceAfterCheckpoint()).returns(FrameDetections.typeInfo()).name("fail-once")
         : UnaryOperator.identity();
     ReplayJob.build(env, ReplayInputs.probe(List.of(clip), out), VideoReadOptions.defaults(), detector,
-        BatchingConfig.defaults().withMaxBatch(4), ByteTrackConfig.defaults(), AnnotationStyle.defaults(),
+        // The default tracker (oc-bytetrack): its versioned state is what a restore must carry.
+        BatchingConfig.defaults().withMaxBatch(4), ByteTrackConfig.recommended(), AnnotationStyle.defaults(),
         ClassNames.COCO.names(), Map.of("executor", "flink"), Duration.ofMinutes(2), RULES, tap);
     env.execute("replay-restore-test");
   }
