@@ -147,7 +147,7 @@ class JobConfigLoaderTest {
           + "| c.yaml: batching.queue: unknown key; expected one of max_batch, max_delay_ms, queue_capacity",
       "cameras: [{id: a, url: rtsp://h/x}]\\ntracking: {per_clas: true}"
           + "| c.yaml: tracking.per_clas: unknown key; did you mean `per_class`? expected one of"
-          + " track_thresh, track_buffer, match_thresh, per_class",
+          + " algorithm, track_thresh, track_buffer, track_buffer_seconds, match_thresh, per_class",
       "cameras: [{id: a, url: rtsp://h/x}]\\ncheckpointing: {dri: /x}"
           + "| c.yaml: checkpointing.dri: unknown key; did you mean `dir`? expected one of interval_ms, dir",
       "cameras: [{id: a, url: rtsp://h/x}]\\nsinks: {alert: {}}"
@@ -161,7 +161,7 @@ class JobConfigLoaderTest {
           + " bootstrap_servers, topic, delivery, transactional_id_prefix",
       "cameras: [{id: a, url: rtsp://h/x}]\\nhighlights: {clip_dir: /x}"
           + "| c.yaml: highlights.clip_dir: unknown key; did you mean `clips_dir`? expected one of"
-          + " max_out_of_order_ms, clips_dir, buffer_seconds",
+          + " max_out_of_order_ms, clips_dir, buffer_seconds, draw_rules",
   })
   void unknownKeysListEveryAcceptedKeyAndSuggestTheClosest(String yaml, String expected) {
     InvalidInputException e = assertThrows(InvalidInputException.class,
