@@ -61,7 +61,7 @@ final class TrackMotCommand implements Callable<Integer> {
           + "observation-centric re-update and recovery) (default: ${DEFAULT-VALUE}).")
   String algorithm;
 
-  @Option(names = "--track-buffer",
+  @Option(names = "--track-buffer", paramLabel = "FRAMES",
       description = "Frames at 30 fps a lost track is kept (default: 30 for bytetrack, 90 (3 s) for "
           + "oc-bytetrack).")
   Integer trackBuffer;
