@@ -17,9 +17,12 @@ import java.util.Map;
  */
 public final class MotoServer implements AutoCloseable {
 
-  /** Test credentials: distinctive, so a test can prove they never reach a log line. */
-  public static final String ACCESS_KEY = "AKIATRACKLIGHTTEST01";
-  public static final String SECRET_KEY = "tlSecretKey/NeverLogged+0123456789abcdefgh";
+  /**
+   * Test credentials for moto (which accepts any): distinctive, so a test can prove they never
+   * reach a log line, and shaped unlike real AWS keys so no scanner mistakes them for one.
+   */
+  public static final String ACCESS_KEY = "tracklight-test-access-id";
+  public static final String SECRET_KEY = "tracklight-test-secret-never-logged";
   public static final String SESSION_TOKEN = "tlSessionToken-NeverLogged-9f8e7d6c5b4a";
   public static final String REGION = "us-east-1";
 
