@@ -274,7 +274,12 @@ public final class ByteTracker {
     if (observationCentric) {
       ObservationCentric.observe(t, z, frameId);
     }
-    t.trackClass.start(dets.classId(d), dets.score(d));
+    Track source = config.perClass() ? null : TrackClassSource.find(tracked, lost, dets, d);
+    if (source != null) {
+      t.trackClass.inherit(source.trackClass, dets.classId(d), dets.score(d));
+    } else {
+      t.trackClass.start(dets.classId(d), dets.score(d));
+    }
     t.classId = dets.classId(d);
     t.score = dets.score(d);
     t.state = Track.TRACKED;

@@ -37,6 +37,20 @@ final class TrackClass {
   static final float SETTLED_WEIGHT = 3.0f;
   /** Classes remembered per track: more rarely carry weight and would only grow the state. */
   static final int MAX_CLASSES = 4;
+  /**
+   * Most evidence a new track takes over from the track it grew out of ({@link #inherit}): about
+   * forty confident detections. Enough to carry the label through the detector's confusion (on the
+   * demo, 17 "bird" frames in a row; 10 was not enough, the source's own evidence being a third
+   * "bird"), little enough that a wrongly inherited label gives way to a consistent new class
+   * within about 60 detections (2 s).
+   */
+  static final float MAX_INHERITED_WEIGHT = 20.0f;
+  /**
+   * A new track inherits only when its first detection's class already holds this share of the
+   * source's evidence: the detector is known to confuse the two classes on that object. A person
+   * appearing inside a parked car's box never inherits "car", as the car's track never saw "person".
+   */
+  static final float MIN_CONFUSION_SHARE = 0.05f;
 
   final int[] classes = new int[MAX_CLASSES];
   final float[] weights = new float[MAX_CLASSES];
@@ -88,6 +102,41 @@ final class TrackClass {
     if (best >= 0 && weights[best] > ratio * current) {
       label = classes[best];
     }
+  }
+
+  /**
+   * Whether a new track whose first detection is {@code classId} may take over this track's
+   * evidence: the class is this track's label, or one the detector gave this track's object often
+   * enough ({@link #MIN_CONFUSION_SHARE} of the evidence).
+   */
+  boolean confusableWith(int classId) {
+    if (classId == label) {
+      return true;
+    }
+    float total = 0;
+    for (int i = 0; i < size; i++) {
+      total += weights[i];
+    }
+    return total > 0 && weightOf(classId) >= MIN_CONFUSION_SHARE * total;
+  }
+
+  /**
+   * Starts a new track's evidence from {@code source}'s (the track whose box it grew out of),
+   * scaled down to at most {@link #MAX_INHERITED_WEIGHT}, then adds its first detection.
+   */
+  void inherit(TrackClass source, int classId, float score) {
+    copyFrom(source);
+    float total = 0;
+    for (int i = 0; i < size; i++) {
+      total += weights[i];
+    }
+    if (total > MAX_INHERITED_WEIGHT) {
+      float scale = MAX_INHERITED_WEIGHT / total;
+      for (int i = 0; i < size; i++) {
+        weights[i] *= scale;
+      }
+    }
+    add(classId, score);
   }
 
   float weightOf(int classId) {

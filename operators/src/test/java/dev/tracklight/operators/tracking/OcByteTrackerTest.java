@@ -163,4 +163,54 @@ class OcByteTrackerTest {
     assertEquals(14, out.detectionClassId(0));
     assertNotEquals(out.classId(0), out.detectionClassId(0));
   }
+
+  /**
+   * The demo's second dog id: the head-box track (a dog the detector sometimes calls a bird) is
+   * lost, and a box around the whole dog, called "bird" at first, starts a new track there.
+   */
+  private static Detections whole(ByteTracker t, int frames, int cls) {
+    Detections out = null;
+    for (int f = 0; f < frames; f++) {
+      out = t.update(one(60, 10, 350, 140, 0.6f, cls));
+    }
+    return out;
+  }
+
+  private static ByteTracker afterHeadTrack(ByteTrackConfig cfg, int[] headClasses) {
+    ByteTracker t = new ByteTracker(cfg);
+    for (int f = 0; f < 60; f++) {
+      t.update(one(120, 20, 240, 90, 0.7f, headClasses[f % headClasses.length]));
+    }
+    t.update(none());
+    t.update(none());
+    return t;
+  }
+
+  @Test
+  void aNewTrackGrownOutOfAnotherTakesOverItsClassEvidence() {
+    int[] dogSometimesBird = {16, 16, 16, 16, 14};
+    for (ByteTrackConfig cfg : new ByteTrackConfig[] {OC, ByteTrackConfig.defaults()}) {
+      ByteTracker t = afterHeadTrack(cfg, dogSometimesBird);
+      // 17 frames of "bird" (as on the demo): the label stays the inherited "dog"...
+      Detections out = whole(t, 17, 14);
+      assertEquals(1, out.size(), cfg.toString());
+      assertNotEquals(1, out.trackId(0), "a new id: only the class is inherited");
+      assertEquals(16, out.classId(0), cfg.toString());
+      assertEquals(14, out.detectionClassId(0));
+      // ...while a sustained, different class still takes over after a while.
+      out = whole(t, 60, 14);
+      assertEquals(14, out.classId(0), cfg.toString());
+    }
+  }
+
+  @Test
+  void noInheritanceFromAnObjectTheDetectorNeverConfusedWithTheNewClass() {
+    // A car's track was never called "person": a person box inside it keeps its own class.
+    ByteTracker t = afterHeadTrack(OC, new int[] {2});
+    Detections out = whole(t, 3, 0);
+    assertEquals(0, out.classId(0));
+    // Per-class tracking never inherits across classes.
+    t = afterHeadTrack(OC.withPerClass(true), new int[] {16, 16, 16, 16, 14});
+    assertEquals(14, whole(t, 3, 14).classId(0));
+  }
 }

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  *   <li>boxes whose label is not their track's majority label below 2 % (per-frame detection
  *       classes: about 24 %);
  *   <li>the dog keeps at most 2 track ids: tracks seen for at least a second, and the dog's main
- *       track covers nearly every frame it is detected in.
+ *       track covers nearly every frame it is detected in;
+ *   <li>every such track is labelled {@code dog} in every frame (one steady label).
  * </ul>
  */
 class DemoClipTrackingTest {
@@ -126,6 +127,13 @@ class DemoClipTrackingTest {
     long lasting = after.spans().values().stream().filter(s -> s[2] >= secondLong).count();
     assertTrue(lasting <= 2, "tracks seen for a second or more: " + lasting + "\n" + report);
     // The main track is the dog's: labelled dog, and present in nearly every frame with a dog box.
+    // Every lasting track is the dog's (the clip's only other objects, a ball, last a few
+    // frames), and every one of them is labelled dog in every frame.
+    after.spans().forEach((id, s) -> {
+      if (s[2] >= secondLong) {
+        assertEquals(Map.of(DOG, s[2]), after.classes().get(id), "track " + id + "\n" + report);
+      }
+    });
     int[] main = after.spans().entrySet().stream().max((a, b) -> a.getValue()[2] - b.getValue()[2])
         .orElseThrow().getValue();
     int mainId = after.spans().entrySet().stream().filter(e -> e.getValue() == main).findFirst()
