@@ -20,6 +20,7 @@ import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.environment.CheckpointConfig;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -47,13 +48,26 @@ public final class KafkaAlertSink {
   /** Operator uid of the sink: its state (open transactions) is restored by this id. */
   public static final String UID = "alerts-kafka";
 
+  /**
+   * Longest the sink's Kafka clients wait for a broker before failing: a healthy broker answers in
+   * milliseconds and a loaded one in seconds, so 15 s only bounds how long a job takes to notice
+   * (and restart from its checkpoint) when the broker has gone.
+   */
+  public static final Duration BROKER_WAIT = Duration.ofSeconds(15);
+
   private KafkaAlertSink() {}
 
   /** The sink for these options. */
   public static KafkaSink<Alert> create(KafkaAlertSinkOptions options) {
     KafkaSinkBuilder<Alert> builder = KafkaSink.<Alert>builder()
         .setBootstrapServers(options.bootstrapServers())
-        .setRecordSerializer(new AlertRecordSerializer(options.topic()));
+        .setRecordSerializer(new AlertRecordSerializer(options.topic()))
+        // A broker that went away is noticed within BROKER_WAIT instead of the clients' 60 s:
+        // starting a transaction, aborting one on failover, and the writer's listing of open
+        // transactions on (re)start all wait at most this long.
+        .setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(BROKER_WAIT.toMillis()))
+        .setProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(BROKER_WAIT.toMillis()))
+        .setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(BROKER_WAIT.toMillis()));
     if (options.delivery() == Delivery.EXACTLY_ONCE) {
       builder.setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
           .setTransactionalIdPrefix(options.transactionalIdPrefix())
@@ -87,7 +101,7 @@ public final class KafkaAlertSink {
             + interval.toMillis() + " ms: transactions would be aborted before their checkpoint commits them");
       }
     }
-    return alerts.sinkTo(create(options)).name("alerts → kafka " + options.topic()).uid(UID);
+    return alerts.sinkTo(new TolerantCloseKafkaSink<>(create(options))).name("alerts → kafka " + options.topic()).uid(UID);
   }
 
   /**

@@ -49,7 +49,9 @@ final class RunCommand implements Callable<Integer> {
     // A sink that cannot be reached is a configuration error: say so before anything starts.
     JobConfig.Alerts alerts = LiveJob.alertSinks(job.sinks());
     if (alerts.kafka().isPresent()) {
-      KafkaReachability.require(config + ": sinks.alerts.kafka", alerts.kafka().get().bootstrapServers(),
+      JobConfig.Kafka kafka = alerts.kafka().get();
+      KafkaReachability.require(config + ": sinks.alerts.kafka", kafka.bootstrapServers(),
+          kafka.exactlyOnce() ? Optional.of(kafka.topic()) : Optional.empty(),
           KafkaReachability.DEFAULT_TIMEOUT);
     }
     List<String> classNames;

@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.SinkOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -57,6 +58,24 @@ public final class JobEnvironments {
   }
 
   /**
+   * Longest a checkpoint may take before the job fails over: three intervals, at least
+   * {@link #MIN_CHECKPOINT_TIMEOUT}.
+   */
+  public static Duration checkpointTimeout(Duration interval) {
+    Duration three = interval.multipliedBy(3);
+    return three.compareTo(MIN_CHECKPOINT_TIMEOUT) > 0 ? three : MIN_CHECKPOINT_TIMEOUT;
+  }
+
+  /** Retries of a sink commit before the task fails over (see {@link #configuration}). */
+  public static final int COMMITTER_RETRIES = 3;
+
+  /**
+   * Shortest checkpoint timeout: room for a loaded machine's slow checkpoint (a second or two
+   * here), short enough that alerts stuck behind an unreachable sink are noticed within a minute.
+   */
+  public static final Duration MIN_CHECKPOINT_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
    * The job's Flink configuration: restart strategy, and checkpointing with its storage (a temp
    * folder locally when none is given). Also what {@link EarlyLocalCluster} starts with.
    */
@@ -68,6 +87,18 @@ public final class JobEnvironments {
       conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
     } else {
       conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
+      // A sink whose service went away (a Kafka broker down) blocks the checkpoint in its flush,
+      // and with it the alerts behind it, silently, until the checkpoint times out (Flink's default
+      // is 10 minutes). The job's own state checkpoints in well under a second, so a checkpoint
+      // still open after checkpointTimeout() means a stuck sink: the job fails over to the last
+      // checkpoint (no failed checkpoint is tolerated) under the bounded restart strategy below.
+      conf.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, checkpointTimeout(checkpointInterval));
+      conf.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, 0);
+      // A commit a sink cannot complete (the Kafka broker went away between a checkpoint and its
+      // commit) is retried this often, each try waiting for the broker (15 s for the Kafka alert
+      // sink), before the task fails and the restart strategy takes over: Flink's default of 10
+      // kept a restored job from failing over for 2.5 minutes per restart.
+      conf.set(SinkOptions.COMMITTER_RETRIES, COMMITTER_RETRIES);
       conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
       conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
       conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
