@@ -176,6 +176,26 @@ class S3PathsMotoTest {
     assertEquals(comparable(Files.readString(localAlerts)), comparable(uploaded));
   }
 
+  @Test
+  void demoReplaysAnS3VideoToAnS3PrefixAndItsSerialExecutorSaysItCannot() throws Exception {
+    put("videos/tiny.mp4", writeTiny());
+    CliRun demo = CliRun.of("demo", "--video", "s3://paths/videos/tiny.mp4", "--out", "s3://paths/demo");
+    assertEquals(0, demo.exitCode(), demo.err());
+    JsonNode result = JSON.readTree(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("demo/tiny/result.json")).asUtf8String());
+    assertEquals("done", result.path("status").asText(), result.toString());
+    assertEquals("s3://paths/videos/tiny.mp4", result.path("video").asText());
+    CliRun serial = CliRun.of("demo", "--video", "s3://paths/videos/tiny.mp4", "--executor", "serial");
+    assertEquals(TracklightMain.EXIT_BAD_INPUT, serial.exitCode(), serial.err());
+    assertTrue(serial.errIsOneLine() && serial.err().contains("the default flink executor for s3:// locations"),
+        serial.err());
+  }
+
+  private Path writeTiny() throws Exception {
+    Path f = tmp.resolve("tiny.mp4");
+    BatchSubmitScaleTest.tinyVideo(f);
+    return f;
+  }
+
   private static List<JsonNode> comparable(String jsonl) throws Exception {
     List<JsonNode> out = new ArrayList<>();
     for (JsonNode n : lines(jsonl)) {
