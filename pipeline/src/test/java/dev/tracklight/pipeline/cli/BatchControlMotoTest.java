@@ -15,6 +15,13 @@ import dev.tracklight.pipeline.batch.BatchPlan;
 import dev.tracklight.pipeline.batch.CompletionReport;
 import dev.tracklight.pipeline.batch.MotoServer;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +33,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -142,6 +151,18 @@ class BatchControlMotoTest {
     definition.containerProperties().environment().forEach(kv -> defEnv.put(kv.name(), kv.value()));
     assertEquals(busArn, defEnv.get(CompletionReport.BUS_ENV), defEnv.toString());
     assertFalse(defEnv.containsKey(CompletionReport.QUEUE_ENV), defEnv.toString());
+    String roleArn = definition.containerProperties().jobRoleArn();
+    JsonNode policy = rolePolicy(roleArn.substring(roleArn.lastIndexOf('/') + 1), "tracklight-worker");
+    List<JsonNode> complete = new ArrayList<>();
+    for (JsonNode st : policy.path("Statement")) {
+      assertFalse(st.toString().contains("sqs:"), "no SQS permission with EventBridge: " + st);
+      if (st.path("Sid").asText().equals("Complete")) {
+        complete.add(st);
+      }
+    }
+    assertEquals(1, complete.size(), policy.toString());
+    assertEquals("events:PutEvents", complete.get(0).path("Action").asText(), complete.get(0).toString());
+    assertEquals(busArn, complete.get(0).path("Resource").asText(), "PutEvents on the stack's bus only");
 
     String trunc = "s3://" + bucket + "/inputs/e/truncated.mp4";
     s3.putObject(b -> b.bucket(bucket).key("inputs/e/truncated.mp4"), RequestBody.fromBytes(new byte[4096]));
@@ -277,6 +298,29 @@ class BatchControlMotoTest {
     int code = cli.execute("batch", "status", run, "--out", "s3://" + bucket + "/results", "--watch", "--interval", "7");
     assertEquals(0, code, err.toString());
     return out.toString();
+  }
+
+  /**
+   * IAM GetRolePolicy through moto's query API (no IAM client in the build): moto routes the
+   * request by its credential scope and does not check the signature.
+   */
+  private JsonNode rolePolicy(String role, String name) throws Exception {
+    String body = "Action=GetRolePolicy&Version=2010-05-08&RoleName=" + URLEncoder.encode(role, StandardCharsets.UTF_8)
+        + "&PolicyName=" + URLEncoder.encode(name, StandardCharsets.UTF_8);
+    HttpRequest request = HttpRequest.newBuilder(URI.create(moto.endpoint() + "/"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Authorization", "AWS4-HMAC-SHA256 Credential=" + MotoServer.ACCESS_KEY
+            + "/20261204/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    String xml = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
+    Matcher m = Pattern.compile("<PolicyDocument>(.*?)</PolicyDocument>", Pattern.DOTALL).matcher(xml);
+    assertTrue(m.find(), xml);
+    String doc = m.group(1).replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">")
+        .replace("&apos;", "'").replace("&amp;", "&");
+    // moto keeps a stack's inline policy as Python's repr of the parsed document (single quotes).
+    ObjectMapper lenient = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+        .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_SINGLE_QUOTES).build();
+    return lenient.readTree(doc.startsWith("%") ? URLDecoder.decode(doc, StandardCharsets.UTF_8) : doc);
   }
 
   /** Runs a job as Batch would (its command and environment from DescribeJobs); the exit code. */
