@@ -6,7 +6,6 @@ import dev.tracklight.connectors.alerts.KafkaAlertFeed;
 import dev.tracklight.connectors.sink.JsonLinesFileSink;
 import dev.tracklight.inference.InvalidInputException;
 import dev.tracklight.pipeline.config.JobConfig;
-import dev.tracklight.pipeline.config.JobConfigLoader;
 import dev.tracklight.pipeline.job.LiveJob;
 import dev.tracklight.operators.alerts.Alert;
 import dev.tracklight.operators.alerts.AlertJson;
@@ -62,12 +61,12 @@ final class AlertsTailCommand implements Callable<Integer> {
   String topic;
 
   @Option(names = "--file", paramLabel = "FILE", description = "Alerts JSON-lines file to follow instead.")
-  Path file;
+  String file;
 
   @Option(names = "--config", paramLabel = "FILE",
       description = "Follow where the live job of this cameras.yaml sends alerts: its Kafka topic if it"
-          + " has one, else its alerts JSON-lines file.")
-  Path config;
+          + " has one, else its alerts JSON-lines file (the config may be an s3:// object).")
+  String config;
 
   @Option(names = "--from-beginning", description = "Print what is already there first (default: only new alerts).")
   boolean fromBeginning;
@@ -139,7 +138,13 @@ final class AlertsTailCommand implements Callable<Integer> {
         throw new InvalidInputException("--topic goes with --kafka; with --config the topic is the"
             + " config's sinks.alerts.kafka.topic");
       }
-      JobConfig.Alerts alerts = LiveJob.alertSinks(JobConfigLoader.load(config).sinks());
+      JobConfig loaded;
+      try (Locations locations = Locations.fromEnvironment()) {
+        loaded = RunCommand.load(locations, config);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      JobConfig.Alerts alerts = LiveJob.alertSinks(loaded.sinks());
       if (alerts.kafka().isPresent()) {
         JobConfig.Kafka k = alerts.kafka().get();
         return KafkaAlertFeed.open(k.bootstrapServers(), k.topic(), fromBeginning, connectTimeout);
@@ -166,7 +171,12 @@ final class AlertsTailCommand implements Callable<Integer> {
       if (topicGiven) {
         throw new InvalidInputException("--topic goes with --kafka, not with --file");
       }
-      return followFile(file, err);
+      if (dev.tracklight.connectors.s3.S3Uri.isS3(file)) {
+        // An S3 object is written whole, never appended to: there is nothing to follow.
+        throw new InvalidInputException("--file " + file + " is an S3 object, which cannot be followed; expected a"
+            + " local alerts file, or --kafka (download a finished replay's alerts with any S3 client)");
+      }
+      return followFile(Path.of(file), err);
     }
     return KafkaAlertFeed.open(kafka, topic, fromBeginning, connectTimeout);
   }

@@ -14,7 +14,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import software.amazon.awssdk.services.batch.model.JobDetail;
 
-/** {@code tracklight batch cancel RUN}: terminates every job of the run that has not finished. */
+/**
+ * {@code tracklight batch cancel RUN}: ends every job of the run that has not finished, with
+ * TerminateJob for all of them: Batch cancels a job that has not reached STARTING (SUBMITTED,
+ * PENDING, RUNNABLE) and stops one that is STARTING or RUNNING, whereas CancelJob would leave a
+ * running job alone. Committed results stay; a video whose job is ended has no result.json.
+ */
 @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a batch run's unfinished jobs.")
 final class BatchCancelCommand implements Callable<Integer> {
 
@@ -23,6 +28,9 @@ final class BatchCancelCommand implements Callable<Integer> {
 
   @Option(names = "--out", paramLabel = "S3_PREFIX", description = "Where the run's prefix is (see batch status).")
   String out;
+
+  /** The status reason Batch records on each ended job. */
+  static final String REASON_PREFIX = "tracklight batch cancel ";
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -40,16 +48,22 @@ final class BatchCancelCommand implements Callable<Integer> {
         e.latest().ifPresent(j -> parents.add(j.arrayJobId().orElse(j.jobId())));
       }
       var described = batch.describe(parents.stream().toList());
-      int n = 0;
+      int queued = 0;
+      int running = 0;
       for (String id : parents) {
         JobDetail d = described.get(id);
         if (d == null || BatchStatusCommand.TERMINAL.contains(d.statusAsString())) {
           continue;
         }
-        batch.call(() -> batch.batch.terminateJob(b -> b.jobId(id).reason("tracklight batch cancel " + run)));
-        n++;
+        batch.call(() -> batch.batch.terminateJob(b -> b.jobId(id).reason(REASON_PREFIX + run)));
+        if (Set.of("STARTING", "RUNNING").contains(d.statusAsString())) {
+          running++;
+        } else {
+          queued++;
+        }
       }
-      spec.commandLine().getOut().printf("run %s: %d job(s) cancelled%n", run, n);
+      spec.commandLine().getOut().printf("run %s: %d job(s) cancelled (%d queued, %d running terminated)%n",
+          run, queued + running, queued, running);
       return 0;
     }
   }

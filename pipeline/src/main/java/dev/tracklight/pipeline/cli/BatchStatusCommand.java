@@ -30,6 +30,8 @@ import software.amazon.awssdk.services.batch.model.JobDetail;
  * {@code tracklight batch status RUN}: the run's ledger joined with Batch's view (DescribeJobs,
  * in calls of 100) and the committed results: per video its state, attempts, queue-to-start
  * time, wall time, fps, highlights and result URI; why RUNNABLE jobs wait; a cost estimate.
+ * {@code --watch} repeats the report every interval until every video is finished: redrawn in
+ * place on a terminal, else one timestamped report after another (logs, CI).
  */
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a batch run's videos and cost.")
 final class BatchStatusCommand implements Callable<Integer> {
@@ -63,6 +65,20 @@ final class BatchStatusCommand implements Callable<Integer> {
   CommandLine.Model.CommandSpec spec;
 
   Clock clock = Clock.systemUTC();
+  /** Whether stdout is a terminal (redraw in place); tests set it. */
+  boolean terminal = System.console() != null;
+  /** Waits between --watch reports; tests pass one that advances the world instead of sleeping. */
+  Sleeper sleeper = Thread::sleep;
+
+  /** The wait between two --watch reports. */
+  interface Sleeper {
+    void sleep(long millis) throws InterruptedException;
+  }
+
+  /** What the cost estimate counts and what it leaves out (printed with it, and in --json). */
+  static final String COST_NOTE = "job running time (each attempt's start to stop) x the on-demand price;"
+      + " excludes instance start-up before a job starts, idle time before the compute environment"
+      + " scales down, Spot discounts, EBS, S3 and data transfer";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   static S3Uri prefix(String run, String out) {
@@ -76,20 +92,32 @@ final class BatchStatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (intervalSeconds < 1) {
+      throw new InvalidInputException("--interval must be >= 1 second, got " + intervalSeconds);
+    }
     PriceTable table = prices == null ? PriceTable.bundled() : PriceTable.load(prices);
     double pricePerHour = table.perHour(instanceType);
     AwsSettings aws = AwsSettings.fromEnvironment();
     PrintWriter stdout = spec.commandLine().getOut();
     try (S3Storage s3 = new S3Storage(aws); BatchAws batch = new BatchAws(aws)) {
       S3Uri prefix = prefix(run, out);
+      int frames = 0;
       while (true) {
         byte[] bytes = s3.readIfExists(prefix.resolve(RunLedger.FILE)).orElseThrow(() ->
             new InvalidInputException("no run ledger at " + prefix.resolve(RunLedger.FILE) + " (expected a submitted run)"));
         RunLedger ledger = RunLedger.parse(bytes);
         Map<String, Object> report = report(s3, batch, ledger, prefix, pricePerHour, table.currency());
         if (watch && !json) {
-          stdout.print("\033[H\033[2J"); // redraw in place
+          if (terminal) {
+            stdout.print("\033[H\033[2J"); // redraw in place
+          } else if (frames > 0) {
+            stdout.println(); // periodic reports, one after another
+          }
+          if (!terminal) {
+            stdout.println("-- " + clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+          }
         }
+        frames++;
         if (json) {
           stdout.println(JSON.writeValueAsString(report));
         } else {
@@ -99,7 +127,7 @@ final class BatchStatusCommand implements Callable<Integer> {
         if (!watch || (Boolean) report.get("finished")) {
           return 0;
         }
-        Thread.sleep(intervalSeconds * 1000L);
+        sleeper.sleep(intervalSeconds * 1000L);
       }
     }
   }
@@ -156,8 +184,10 @@ final class BatchStatusCommand implements Callable<Integer> {
       } else {
         state = batchState.toLowerCase(Locale.ROOT);
       }
+      // Finished: committed, or nothing more will happen (Batch ended the job, or has no job to run:
+      // never submitted, or forgotten, as Batch does some days after a job ends).
       if (!"done".equals(state) && !"failed".equals(state) && !"incomplete".equals(state)
-          && !"FAILED".equals(batchState)) {
+          && !"FAILED".equals(batchState) && !"NOT_SUBMITTED".equals(batchState) && !"UNKNOWN".equals(batchState)) {
         finished = false;
       }
       runnable |= "RUNNABLE".equals(batchState);
@@ -209,7 +239,7 @@ final class BatchStatusCommand implements Callable<Integer> {
     cost.put("price_per_hour", pricePerHour);
     cost.put("estimate", Math.round(instanceSeconds / 3600 * pricePerHour * 1e4) / 1e4);
     cost.put("currency", currency);
-    cost.put("note", "job running time x on-demand price; instance idle and scale-down time not included");
+    cost.put("note", COST_NOTE);
     report.put("cost", cost);
     return report;
   }
@@ -234,6 +264,7 @@ final class BatchStatusCommand implements Callable<Integer> {
     Map<String, Object> c = (Map<String, Object>) r.get("cost");
     out.printf(Locale.ROOT, "cost estimate: %.4f instance-hours x %s %.3f/h (%s) = %s %.4f%n", c.get("instance_hours"),
         c.get("currency"), c.get("price_per_hour"), c.get("instance_type"), c.get("currency"), c.get("estimate"));
+    out.println("  (" + c.get("note") + ")");
   }
 
   private static String num(Object o) {

@@ -8,6 +8,7 @@ import dev.tracklight.connectors.s3.S3Storage;
 import dev.tracklight.connectors.s3.S3Uri;
 import dev.tracklight.inference.InvalidInputException;
 import dev.tracklight.pipeline.batch.BatchPlan;
+import dev.tracklight.pipeline.batch.CompletionReport;
 import dev.tracklight.pipeline.batch.JobSpec;
 import dev.tracklight.pipeline.batch.RunLedger;
 import dev.tracklight.pipeline.batch.VideoDurations;
@@ -79,6 +80,11 @@ final class BatchSubmitCommand implements Callable<Integer> {
       description = "SQS queue URL for completion messages (default: the job definition's TRACKLIGHT_COMPLETION_QUEUE_URL).")
   String completionQueue;
 
+  @Option(names = "--completion-event-bus", paramLabel = "NAME|ARN",
+      description = "EventBridge bus for completion events instead (default: the job definition's"
+          + " TRACKLIGHT_COMPLETION_EVENT_BUS).")
+  String completionBus;
+
   @Option(names = "--worker-arg", paramLabel = "ARG",
       description = "Further argument for every worker (repeatable), e.g. --worker-arg=--replay-arg=--fps.")
   List<String> workerArgs = new ArrayList<>();
@@ -106,6 +112,7 @@ final class BatchSubmitCommand implements Callable<Integer> {
     if (rules != null) {
       S3Uri.parse(rules); // the worker downloads it: it must be an S3 object
     }
+    CompletionReport.resolve(completionQueue, completionBus, Map.of()); // both given: one line, exit 2
     AwsSettings aws = AwsSettings.fromEnvironment();
     PrintWriter stdout = spec.commandLine().getOut();
     try (S3Storage s3 = new S3Storage(aws); BatchAws batch = new BatchAws(aws)) {
@@ -158,8 +165,10 @@ final class BatchSubmitCommand implements Callable<Integer> {
         manifest.add(new BatchPlan.Video(uri, size, durations.getOrDefault(uri, OptionalDouble.empty())));
       }
       Map<String, String> env = new LinkedHashMap<>();
-      if (completionQueue != null) {
-        env.put("TRACKLIGHT_COMPLETION_QUEUE_URL", completionQueue);
+      // An override of either kind replaces the job definition's choice: the other is blanked.
+      if (completionQueue != null || completionBus != null) {
+        env.put(CompletionReport.QUEUE_ENV, completionQueue == null ? "" : completionQueue);
+        env.put(CompletionReport.BUS_ENV, completionBus == null ? "" : completionBus);
       }
       BatchPlan.Settings settings = new BatchPlan.Settings(run, prefix.toString(), queue, jobDefinition,
           Optional.ofNullable(rules), workerArgs, env);

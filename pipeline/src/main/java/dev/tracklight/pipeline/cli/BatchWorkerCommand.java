@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracklight.connectors.s3.ResultCommit;
 import dev.tracklight.connectors.s3.S3Uri;
 import dev.tracklight.inference.InvalidInputException;
+import dev.tracklight.pipeline.batch.CompletionReport;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -22,15 +23,16 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * {@code tracklight batch-worker}: what an AWS Batch job runs. Reads its video (arguments, or the
  * run's manifest line {@code offset + AWS_BATCH_JOB_ARRAY_INDEX}), downloads it to scratch, runs
  * the same Flink replay as {@code tracklight replay} (embedded MiniCluster, {@code --device auto}),
- * uploads the outputs and commits {@code result.json}, then sends the result record to the
- * completion queue (SQS). Exit codes are Batch's retry rules: 0 done (or already committed),
- * 2 bad input (committed as failed, never retried), 1 transient (nothing committed; retried).
+ * uploads the outputs and commits {@code result.json}, then reports the result record
+ * ({@link CompletionReport}: an SQS message or an EventBridge event). Exit codes are Batch's retry
+ * rules: 0 done (or already committed), 2 bad input (committed as failed, never retried),
+ * 1 transient (nothing committed, or the report not sent; retried, and a retry that finds the
+ * result committed reports it again: at-least-once delivery).
  */
 @Command(name = "batch-worker", mixinStandardHelpOptions = true,
     description = "Process one video of a batch run (the AWS Batch job's entry point).")
@@ -60,8 +62,13 @@ final class BatchWorkerCommand implements Callable<Integer> {
   String rules;
 
   @Option(names = "--completion-queue", paramLabel = "URL",
-      description = "SQS queue URL for the completion message (default: $TRACKLIGHT_COMPLETION_QUEUE_URL; none: not sent).")
+      description = "SQS queue URL for the completion message (default: $TRACKLIGHT_COMPLETION_QUEUE_URL).")
   String completionQueue;
+
+  @Option(names = "--completion-event-bus", paramLabel = "NAME|ARN",
+      description = "EventBridge bus for the completion event instead (default: $TRACKLIGHT_COMPLETION_EVENT_BUS;"
+          + " neither configured: no report).")
+  String completionBus;
 
   @Option(names = "--device", defaultValue = "auto", paramLabel = "DEVICE",
       description = "Detector device (default: ${DEFAULT-VALUE}: the instance's GPU when it has one).")
@@ -84,6 +91,8 @@ final class BatchWorkerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter stdout = spec.commandLine().getOut();
+    // Where results are reported is checked before any work: a conflict is the job's configuration.
+    CompletionReport report = CompletionReport.resolve(completionQueue, completionBus, env);
     try (Locations locations = Locations.fromEnvironment()) {
       Target t = target(locations);
       Map<String, Object> fields = new LinkedHashMap<>();
@@ -100,6 +109,8 @@ final class BatchWorkerCommand implements Callable<Integer> {
       if (done.isPresent()) {
         // A retry after the commit (or a resubmission): the result stands, nothing to redo.
         stdout.println("already committed: " + t.out().resolve(ResultCommit.RESULT));
+        // The attempt that committed may have died before its report went out: send it again.
+        notifyCompletion(report, done.get());
         return "failed".equals(done.get().path("status").asText()) ? TracklightMain.EXIT_BAD_INPUT : 0;
       }
       long t0 = System.nanoTime();
@@ -107,7 +118,7 @@ final class BatchWorkerCommand implements Callable<Integer> {
       try {
         local = locations.videos(List.of(t.video().toString())).get(0);
       } catch (InvalidInputException e) {
-        return fail(locations, t, fields, e.getMessage());
+        return fail(locations, report, t, fields, e.getMessage());
       }
       long t1 = System.nanoTime();
       List<String> args = new ArrayList<>(List.of("replay", local.toString(), "--out",
@@ -125,7 +136,7 @@ final class BatchWorkerCommand implements Callable<Integer> {
       long t2 = System.nanoTime();
       if (code == TracklightMain.EXIT_BAD_INPUT) {
         // The user knows the video by its S3 URI, not by this machine's scratch path.
-        return fail(locations, t, fields, lastErrorLine(replayErr.toString()).replace(local.toString(), t.video().toString()));
+        return fail(locations, report, t, fields, lastErrorLine(replayErr.toString()).replace(local.toString(), t.video().toString()));
       }
       if (code != 0) {
         err.println("error: replay failed (exit " + code + "); nothing committed, Batch retries the job");
@@ -139,7 +150,7 @@ final class BatchWorkerCommand implements Callable<Integer> {
       fields.put("timings", timings);
       ObjectNode record = ResultCommit.commitDone(locations.s3(), dir, t.out(), summary, fields, clock);
       stdout.printf(Locale.ROOT, "committed %s%n", t.out().resolve(ResultCommit.RESULT));
-      notifyCompletion(record);
+      notifyCompletion(report, record);
       return 0;
     }
   }
@@ -174,23 +185,17 @@ final class BatchWorkerCommand implements Callable<Integer> {
         l.path("id").asText(), line);
   }
 
-  private int fail(Locations locations, Target t, Map<String, Object> fields, String error) throws Exception {
+  private int fail(Locations locations, CompletionReport report, Target t, Map<String, Object> fields, String error)
+      throws Exception {
     ObjectNode record = ResultCommit.commitFailed(locations.s3(), t.out(), error, fields, clock);
     spec.commandLine().getErr().println("error: " + error);
-    notifyCompletion(record);
+    notifyCompletion(report, record);
     return TracklightMain.EXIT_BAD_INPUT;
   }
 
-  private void notifyCompletion(ObjectNode record) throws Exception {
-    String queue = completionQueue != null ? completionQueue : env.get("TRACKLIGHT_COMPLETION_QUEUE_URL");
-    if (queue == null || queue.isBlank()) {
-      spec.commandLine().getErr().println("no completion queue configured: result committed, no message sent");
-      return;
-    }
-    var aws = dev.tracklight.connectors.s3.AwsSettings.fromEnvironment();
-    try (SqsClient sqs = aws.configure(SqsClient.builder(), "SQS").build()) {
-      sqs.sendMessage(b -> b.queueUrl(queue).messageBody(record.toString()));
-    }
+  private void notifyCompletion(CompletionReport report, JsonNode record) {
+    CompletionReport.send(report, record.toString(), dev.tracklight.connectors.s3.AwsSettings.fromEnvironment());
+    spec.commandLine().getErr().println(CompletionReport.describe(report));
   }
 
   private static Path onlyOutputDir(Path outRoot) throws java.io.IOException {

@@ -1,5 +1,6 @@
 package dev.tracklight.pipeline.cli;
 
+import dev.tracklight.connectors.s3.S3Uri;
 import dev.tracklight.inference.Detector;
 import dev.tracklight.inference.InvalidInputException;
 import dev.tracklight.inference.ReplicatedDetector;
@@ -33,11 +34,12 @@ final class DemoCommand implements Callable<Integer> {
       "dog_golden_retriever_swimming_360x204_h264.mp4", "dog_golden_retriever_swimming_360p_vp9.webm");
 
   @Option(names = "--out", defaultValue = "tracklight-out", paramLabel = "DIR",
-      description = "Output directory (default: ${DEFAULT-VALUE}).")
-  Path out;
+      description = "Output directory, or an S3 prefix (default: ${DEFAULT-VALUE}).")
+  String out;
 
-  @Option(names = "--video", paramLabel = "FILE", description = "Replay this video instead of the sample.")
-  Path video;
+  @Option(names = "--video", paramLabel = "FILE",
+      description = "Replay this video (a file or an s3:// object) instead of the sample.")
+  String video;
 
   @Mixin
   DetectorOptionsMixin detectorOptions;
@@ -61,11 +63,12 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ByteTrackConfig tracking = ReplayCommand.trackingConfig(tracker); // validates before any work
-    Path input = video != null ? video : sampleVideo();
+    String input = video != null ? video : sampleVideo().toString();
     if ("flink".equals(executor)) {
+      // The replay stages S3 inputs and uploads an S3 --out, as `tracklight replay` does.
       ReplayCommand replay = new ReplayCommand();
-      replay.videoArgs = List.of(input.toString());
-      replay.outArg = out.toString();
+      replay.videoArgs = List.of(input);
+      replay.outArg = out;
       replay.parallelism = 1;
       replay.maxDelayMs = 0; // one camera: waiting for a fuller batch only adds latency
       // Fields set by hand get no picocli defaults: every option that has one is set here.
@@ -79,6 +82,14 @@ final class DemoCommand implements Callable<Integer> {
     if (!"serial".equals(executor)) {
       throw new InvalidInputException("--executor must be flink or serial, got '" + executor + "'");
     }
+    if (S3Uri.isS3(input) || S3Uri.isS3(out) || S3Uri.isS3(detectorOptions.model)) {
+      throw new InvalidInputException("--executor serial reads and writes local files only; expected local"
+          + " paths, or the default flink executor for s3:// locations");
+    }
+    return serial(Path.of(input), Path.of(out), tracking);
+  }
+
+  private int serial(Path input, Path out, ByteTrackConfig tracking) throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter stdout = spec.commandLine().getOut();
     try (Detector detector = ReplicatedDetector.open(detectorOptions.toOptions(), ModelRegistry.fromEnvironment())) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracklight.connectors.media.ImageFiles;
+import dev.tracklight.connectors.s3.S3Uri;
 import dev.tracklight.connectors.media.ImageReader;
 import dev.tracklight.connectors.media.MediaKind;
 import dev.tracklight.connectors.video.VideoFrame;
@@ -35,14 +36,17 @@ import picocli.CommandLine.Spec;
  * <p>Every input is checked (exists, readable, image or video, frames in range) before the model is
  * loaded, so a typo fails in milliseconds. Results for one source are printed only once that source
  * has been processed completely: a truncated video prints nothing for itself and fails the command,
- * rather than printing a partial list that looks complete.
+ * rather than printing a partial list that looks complete. Inputs and {@code --model} may be
+ * {@code s3://} objects (inputs also globs over keys): downloaded first, and named by their URI in
+ * the output. The results go to stdout (detect writes no files).
  */
 @Command(name = "detect", mixinStandardHelpOptions = true,
     description = "Detect objects in images, or in frames of videos.")
 final class DetectCommand implements Callable<Integer> {
 
-  @Parameters(arity = "1..*", paramLabel = "PATH", description = "Image or video files.")
-  List<Path> paths;
+  @Parameters(arity = "1..*", paramLabel = "PATH",
+      description = "Image or video files, or S3 objects and globs over keys (s3://bucket/frames/*.jpg).")
+  List<String> paths;
 
   @Option(names = "--frames", split = ",", paramLabel = "N",
       description = "0-based frame indices of videos to detect on (default: every frame).")
@@ -59,11 +63,28 @@ final class DetectCommand implements Callable<Integer> {
 
   private final ObjectMapper mapper = new ObjectMapper();
 
-  /** A validated input: an image, or a video with the frames to read (empty = all). */
-  private record Source(Path path, MediaKind kind) {}
+  /** A validated input: an image, or a video with the frames to read (empty = all); its name in output. */
+  private record Source(Path path, MediaKind kind, String name) {}
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
+    try (Locations locations = Locations.fromEnvironment()) {
+      List<Path> local = new ArrayList<>();
+      java.util.Map<Path, String> names = new java.util.HashMap<>();
+      for (String a : paths) {
+        for (Path p : locations.videos(List.of(a))) {
+          local.add(p);
+          names.put(p, locations.origin(p).map(Object::toString).orElse(a));
+        }
+      }
+      if (S3Uri.isS3(detectorOptions.model)) {
+        detectorOptions.model = locations.file(detectorOptions.model).toString();
+      }
+      return detect(local, names);
+    }
+  }
+
+  private int detect(List<Path> inputs, java.util.Map<Path, String> names) {
     TreeSet<Long> frameSet = new TreeSet<>();
     for (Long f : frames) {
       if (f < 0) {
@@ -72,26 +93,14 @@ final class DetectCommand implements Callable<Integer> {
       frameSet.add(f);
     }
     List<Source> sources = new ArrayList<>();
-    for (Path p : paths) {
-      MediaKind kind = ImageFiles.kindOf(p);
-      if (kind == MediaKind.IMAGE) {
-        if (!frameSet.isEmpty()) {
-          throw new InvalidInputException(p + " is an image; --frames selects frames of videos"
-              + " (expected video files, or no --frames)");
-        }
-      } else {
-        // Opening probes the container: non-video files fail here, before the model loads.
-        try (VideoReader reader = VideoReader.open(p, VideoReadOptions.defaults())) {
-          long count = reader.info().frameCount();
-          if (!frameSet.isEmpty() && reader.info().frameCount() > 0 && frameSet.last() >= count
-              && isIndexed(reader)) {
-            throw new InvalidInputException("frame " + frameSet.last() + " is past the end of " + p
-                + " (" + count + " frames); expected indices in 0.." + (count - 1));
-          }
-        }
-        kind = MediaKind.VIDEO;
+    for (Path p : inputs) {
+      String name = names.get(p);
+      try {
+        sources.add(probe(p, name, frameSet));
+      } catch (InvalidInputException e) {
+        // A downloaded input is known to the user by its S3 URI, not by this machine's scratch path.
+        throw name.equals(p.toString()) ? e : new InvalidInputException(e.getMessage().replace(p.toString(), name), e);
       }
-      sources.add(new Source(p, kind));
     }
     PrintWriter out = spec.commandLine().getOut();
     try (Detector detector = ReplicatedDetector.open(detectorOptions.toOptions(), ModelRegistry.fromEnvironment())) {
@@ -99,9 +108,9 @@ final class DetectCommand implements Callable<Integer> {
         List<String> lines;
         if (s.kind() == MediaKind.IMAGE) {
           BgrImage image = ImageReader.read(s.path());
-          lines = List.of(render(s.path().toString(), image, detector.detect(image), detector.classNames()));
+          lines = List.of(render(s.name(), image, detector.detect(image), detector.classNames()));
         } else {
-          lines = detectVideo(s.path(), frameSet, detector);
+          lines = detectVideo(s.path(), s.name(), frameSet, detector);
         }
         lines.forEach(out::println);
         out.flush();
@@ -110,12 +119,34 @@ final class DetectCommand implements Callable<Integer> {
     return 0;
   }
 
+  private Source probe(Path p, String name, TreeSet<Long> frameSet) {
+    MediaKind kind = ImageFiles.kindOf(p);
+    if (kind == MediaKind.IMAGE) {
+      if (!frameSet.isEmpty()) {
+        throw new InvalidInputException(name + " is an image; --frames selects frames of videos"
+            + " (expected video files, or no --frames)");
+      }
+    } else {
+      // Opening probes the container: non-video files fail here, before the model loads.
+      try (VideoReader reader = VideoReader.open(p, VideoReadOptions.defaults())) {
+        long count = reader.info().frameCount();
+        if (!frameSet.isEmpty() && reader.info().frameCount() > 0 && frameSet.last() >= count
+            && isIndexed(reader)) {
+          throw new InvalidInputException("frame " + frameSet.last() + " is past the end of " + name
+              + " (" + count + " frames); expected indices in 0.." + (count - 1));
+        }
+      }
+      kind = MediaKind.VIDEO;
+    }
+    return new Source(p, kind, name);
+  }
+
   /** MP4/MOV frame counts come from the sample table and are exact; others are estimates. */
   private static boolean isIndexed(VideoReader reader) {
     return reader.info().container().contains("mp4");
   }
 
-  private List<String> detectVideo(Path path, TreeSet<Long> wanted, Detector detector) {
+  private List<String> detectVideo(Path path, String name, TreeSet<Long> wanted, Detector detector) {
     List<String> lines = new ArrayList<>();
     int batchSize = Math.max(1, detectorOptions.maxBatch);
     List<VideoFrame> batch = new ArrayList<>(batchSize);
@@ -126,38 +157,38 @@ final class DetectCommand implements Callable<Integer> {
           batch.add(f.get());
           last = f.get().index();
           if (batch.size() == batchSize) {
-            flush(path, batch, detector, lines);
+            flush(name, batch, detector, lines);
           }
         }
       } else {
         for (long index : wanted) {
           reader.seekToFrame(index);
           VideoFrame f = reader.next().orElseThrow(() -> new InvalidInputException("frame " + index
-              + " is past the end of " + path + " (about " + reader.info().frameCount()
+              + " is past the end of " + name + " (about " + reader.info().frameCount()
               + " frames); expected an index of a decodable frame"));
           batch.add(f);
           if (batch.size() == batchSize) {
-            flush(path, batch, detector, lines);
+            flush(name, batch, detector, lines);
           }
         }
       }
-      flush(path, batch, detector, lines);
+      flush(name, batch, detector, lines);
       if (reader.truncated()) {
-        throw new InvalidInputException(path + " is truncated or corrupt after frame "
+        throw new InvalidInputException(name + " is truncated or corrupt after frame "
             + last + "; expected a complete video (nothing printed for it)");
       }
     }
     return lines;
   }
 
-  private void flush(Path path, List<VideoFrame> batch, Detector detector, List<String> lines) {
+  private void flush(String name, List<VideoFrame> batch, Detector detector, List<String> lines) {
     if (batch.isEmpty()) {
       return;
     }
     List<BgrImage> images = batch.stream().map(VideoFrame::image).toList();
     List<Detections> results = detector.detect(images);
     for (int i = 0; i < batch.size(); i++) {
-      lines.add(render(path + "#frame" + batch.get(i).index(), images.get(i), results.get(i),
+      lines.add(render(name + "#frame" + batch.get(i).index(), images.get(i), results.get(i),
           detector.classNames()));
     }
     batch.clear();

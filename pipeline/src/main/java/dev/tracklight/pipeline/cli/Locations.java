@@ -3,6 +3,7 @@ package dev.tracklight.pipeline.cli;
 import dev.tracklight.connectors.s3.AwsSettings;
 import dev.tracklight.connectors.s3.S3Storage;
 import dev.tracklight.connectors.s3.S3Uri;
+import dev.tracklight.inference.DetectorOptions;
 import dev.tracklight.inference.InvalidInputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,6 +32,7 @@ final class Locations implements AutoCloseable {
   private Path scratch;
   private S3Storage s3;
   private final Map<S3Uri, Path> downloaded = new LinkedHashMap<>();
+  private int outFiles;
 
   Locations(AwsSettings aws, Path scratchRoot) {
     this.aws = aws;
@@ -79,6 +81,40 @@ final class Locations implements AutoCloseable {
       throw new InvalidInputException("a glob is not allowed here: " + arg + " (expected one object)");
     }
     return fetch(uri);
+  }
+
+  /**
+   * The options with an {@code s3://} model file replaced by its downloaded copy (the file name,
+   * hence the format by its extension, is kept); registered names and local paths as given.
+   */
+  DetectorOptions localModel(DetectorOptions o) throws IOException {
+    if (!S3Uri.isS3(o.model())) {
+      return o;
+    }
+    return new DetectorOptions(file(o.model()).toString(), o.engine(), o.device(), o.confidenceThreshold(),
+        o.iouThreshold(), o.classes(), o.family(), o.inputSize(), o.classNames(), o.maxBatch(), o.maxDetections(),
+        o.threads());
+  }
+
+  /**
+   * A single output file: a local path (its folder created), or an S3 object written locally
+   * first and uploaded by the command when its work succeeded. The bucket is checked for writes
+   * now, before any work.
+   */
+  record OutFile(Path local, Optional<S3Uri> s3) {}
+
+  OutFile outFile(String option, String arg) throws IOException {
+    if (!S3Uri.isS3(arg)) {
+      return new OutFile(Path.of(arg), Optional.empty());
+    }
+    S3Uri object = S3Uri.parse(arg);
+    if (object.isGlob() || object.key().isEmpty() || object.key().endsWith("/")) {
+      throw new InvalidInputException(option + " " + arg + " is not an S3 object key; expected s3://bucket/key");
+    }
+    s3().checkWritable(new S3Uri(object.bucket(), object.key().substring(0, object.key().lastIndexOf('/') + 1)));
+    Path local = scratch().resolve("files").resolve(Integer.toString(outFiles++)).resolve(object.fileName());
+    Files.createDirectories(local.getParent());
+    return new OutFile(local, Optional.of(object));
   }
 
   /**

@@ -129,8 +129,12 @@ final class ReplayCommand implements Callable<Integer> {
   boolean noDrawRules;
 
   @Option(names = "--alerts", paramLabel = "FILE",
-      description = "Also append the replay's alerts (JSON lines, docs/alert.schema.json) to FILE.")
-  Path alertsFile;
+      description = "Also append the replay's alerts (JSON lines, docs/alert.schema.json) to FILE; an"
+          + " s3:// object is written whole (replaced) once the replay succeeded.")
+  String alertsArg;
+
+  /** Where the job appends alerts: --alerts itself, or a scratch file uploaded to its S3 object. */
+  private Path alertsFile;
 
   @Option(names = "--tracker", defaultValue = "oc-bytetrack", paramLabel = "NAME",
       description = "Tracking algorithm: oc-bytetrack (ByteTrack with OC-SORT's observation-centric"
@@ -162,6 +166,8 @@ final class ReplayCommand implements Callable<Integer> {
       Locations.Out o = locations.out(outArg);
       out = o.local();
       outS3 = o.s3();
+      Locations.OutFile alerts = alertsArg == null ? null : locations.outFile("--alerts", alertsArg);
+      alertsFile = alerts == null ? null : alerts.local();
       videos = new ArrayList<>();
       for (String a : videoArgs) {
         for (Path p : locations.videos(List.of(a))) {
@@ -175,6 +181,14 @@ final class ReplayCommand implements Callable<Integer> {
       int code = replay(locations.file(rulesArg));
       if (code == 0 && outS3.isPresent()) {
         upload(locations);
+      }
+      if (code == 0 && alerts != null && alerts.s3().isPresent()) {
+        // No alert, no file from the sink: an empty object still says "replayed, nothing alerted".
+        if (!Files.exists(alertsFile)) {
+          Files.createFile(alertsFile);
+        }
+        locations.s3().upload(alertsFile, alerts.s3().get());
+        spec.commandLine().getOut().println("  uploaded " + alerts.s3().get());
       }
       return code;
     }

@@ -1,6 +1,7 @@
 package dev.tracklight.pipeline.cli;
 
 import dev.tracklight.connectors.alerts.KafkaReachability;
+import dev.tracklight.connectors.s3.S3Uri;
 import dev.tracklight.inference.DetectorOptions;
 import dev.tracklight.inference.ModelInfo;
 import dev.tracklight.inference.YoloDetector;
@@ -24,13 +25,16 @@ import picocli.CommandLine.Spec;
  * embedded MiniCluster, or from the cluster). The configuration, the reachability of a Kafka alert
  * sink and the model are checked before anything starts. With the embedded MiniCluster it shows a
  * live status per camera ({@link LiveStatusPrinter}) and one summary line per camera on stop.
+ * The configuration and its model file may be {@code s3://} objects, downloaded before the checks;
+ * the outputs of a live job are appended to as it runs, so they stay local (or Kafka).
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = "Run the live job over the cameras in a configuration file.")
 final class RunCommand implements Callable<Integer> {
 
-  @Option(names = "--config", required = true, paramLabel = "FILE", description = "cameras.yaml (see README).")
-  Path config;
+  @Option(names = "--config", required = true, paramLabel = "FILE",
+      description = "cameras.yaml, a file or an s3:// object (see README).")
+  String config;
 
   @Option(names = "--parallelism", defaultValue = "1", paramLabel = "N",
       description = "Flink parallelism: camera subtasks (default: ${DEFAULT-VALUE}).")
@@ -45,7 +49,31 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    JobConfig job = JobConfigLoader.load(config);
+    try (Locations locations = Locations.fromEnvironment()) {
+      return run(locations);
+    }
+  }
+
+  /**
+   * The configuration: a local file with relative paths against its folder, as always; an S3
+   * object is downloaded, and its relative output paths resolve against the working directory,
+   * since the object's S3 prefix is no place a live job can append to.
+   */
+  static JobConfig load(Locations locations, String config) throws java.io.IOException {
+    return S3Uri.isS3(config)
+        ? JobConfigLoader.load(locations.file(config), config, Path.of("").toAbsolutePath())
+        : JobConfigLoader.load(Path.of(config));
+  }
+
+  /** {@link #load}, and an {@code s3://} model file downloaded: what the live job runs with. */
+  static JobConfig loadWithModel(Locations locations, String config) throws java.io.IOException {
+    JobConfig job = load(locations, config);
+    return new JobConfig(job.cameras(), locations.localModel(job.detector()), job.batching(), job.tracking(),
+        job.checkpointing(), job.sinks(), job.highlights());
+  }
+
+  private int run(Locations locations) throws Exception {
+    JobConfig job = loadWithModel(locations, config);
     // A sink that cannot be reached is a configuration error: say so before anything starts.
     JobConfig.Alerts alerts = LiveJob.alertSinks(job.sinks());
     if (alerts.kafka().isPresent()) {
@@ -73,7 +101,7 @@ final class RunCommand implements Callable<Integer> {
     err.flush();
     if (jobManager != null) {
       // The operators run in the cluster's TaskManagers: their figures are Flink metrics there.
-      env.execute("tracklight live: " + config.getFileName());
+      env.execute("tracklight live: " + jobName());
       return 0;
     }
     List<String> ids = job.cameras().stream().map(JobConfig.Camera::id).toList();
@@ -85,7 +113,7 @@ final class RunCommand implements Callable<Integer> {
       Thread hook = new Thread(status::stop, "tracklight-summary");
       Runtime.getRuntime().addShutdownHook(hook);
       try {
-        env.execute("tracklight live: " + config.getFileName());
+        env.execute("tracklight live: " + jobName());
       } finally {
         try {
           Runtime.getRuntime().removeShutdownHook(hook);
@@ -95,6 +123,10 @@ final class RunCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private String jobName() {
+    return S3Uri.isS3(config) ? S3Uri.parse(config).fileName() : Path.of(config).getFileName().toString();
   }
 
   private static String describe(JobConfig.Alerts alerts) {

@@ -72,19 +72,28 @@ public final class JobConfigLoader {
   }
 
   public static JobConfig load(Path file) {
+    return load(file, file.toString(), file.toAbsolutePath().getParent());
+  }
+
+  /**
+   * Reads {@code file}, named {@code name} in errors, with relative paths resolved against
+   * {@code baseDir}: an S3 configuration is read from its downloaded copy, named by its URI, and
+   * its relative outputs resolve against the working directory (see README, "S3 paths").
+   */
+  public static JobConfig load(Path file, String name, Path baseDir) {
     String text;
     try {
       if (Files.size(file) > MAX_FILE_BYTES) {
-        throw new InvalidInputException(file + ": larger than " + (MAX_FILE_BYTES >> 20)
+        throw new InvalidInputException(name + ": larger than " + (MAX_FILE_BYTES >> 20)
             + " MiB; expected a camera configuration file");
       }
       text = Files.readString(file);
     } catch (NoSuchFileException e) {
-      throw new InvalidInputException("config file not found: " + file + " (expected a cameras.yaml)");
+      throw new InvalidInputException("config file not found: " + name + " (expected a cameras.yaml)");
     } catch (IOException e) {
-      throw new InvalidInputException("cannot read config file " + file + ": " + e.getMessage());
+      throw new InvalidInputException("cannot read config file " + name + ": " + e.getMessage());
     }
-    return parse(file.toString(), text, file.toAbsolutePath().getParent());
+    return parse(name, text, baseDir);
   }
 
   /** Parses YAML text; {@code name} is used in error messages; relative paths stay as written. */
@@ -250,8 +259,21 @@ public final class JobConfigLoader {
     return new JobConfig.Checkpointing(Duration.ofMillis(intervalMs), dir);
   }
 
+  /**
+   * The live job appends to its files while it runs (track lines, alerts, clips as highlights
+   * close); an S3 object can only be written whole, so an {@code s3://} location is refused here
+   * rather than becoming a local folder named {@code s3:}.
+   */
+  private static Optional<String> local(YamlSection s, String key, Optional<String> value, String expected) {
+    if (value.isPresent() && value.get().regionMatches(true, 0, "s3://", 0, 5)) {
+      throw s.error(key, "'" + value.get() + "' is an S3 object; the live job appends to it while it runs,"
+          + " which S3 cannot do; expected " + expected);
+    }
+    return value;
+  }
+
   private static JobConfig.Sinks sinks(YamlSection s) {
-    Optional<String> jsonl = s.optionalString("jsonl");
+    Optional<String> jsonl = local(s, "jsonl", s.optionalString("jsonl"), "a local file");
     boolean stdout = s.bool("stdout", false);
     JobConfig.Alerts alerts = alerts(s.section("alerts"));
     s.finish();
@@ -259,7 +281,8 @@ public final class JobConfigLoader {
   }
 
   private static JobConfig.Alerts alerts(YamlSection a) {
-    Optional<String> jsonl = a.optionalString("jsonl");
+    Optional<String> jsonl = local(a, "jsonl", a.optionalString("jsonl"),
+        "a local file, or sinks.alerts.kafka to stream alerts off the machine");
     boolean stdout = a.bool("stdout", false);
     Optional<JobConfig.Kafka> kafka = Optional.empty();
     if (a.has("kafka")) {
@@ -290,7 +313,7 @@ public final class JobConfigLoader {
 
   private static JobConfig.Highlights highlights(YamlSection h) {
     int late = h.integer("max_out_of_order_ms", 0, 0, 60_000);
-    Optional<String> clips = h.optionalString("clips_dir");
+    Optional<String> clips = local(h, "clips_dir", h.optionalString("clips_dir"), "a local directory");
     double buffer = h.number("buffer_seconds", JobConfig.Highlights.DEFAULTS.bufferSeconds(), 1, 600);
     boolean drawRules = h.bool("draw_rules", JobConfig.Highlights.DEFAULTS.drawRules());
     h.finish();

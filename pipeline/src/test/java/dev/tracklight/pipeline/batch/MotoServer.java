@@ -66,6 +66,18 @@ public final class MotoServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Batch jobs that stay queued: moto's Docker-backed Batch (its job thread waits for each state
+   * transition) with manual transitions that never come, so every job stays SUBMITTED until the
+   * server stops: a deterministic unfinished run for cancel and status tests. No container ever
+   * starts (the job thread never gets past SUBMITTED).
+   */
+  public void holdBatchJobsQueued() throws IOException {
+    post("/moto-api/config", "{\"batch\": {\"use_docker\": true}}");
+    post("/moto-api/state-manager/set-transition",
+        "{\"model_name\": \"batch::job\", \"transition\": {\"progression\": \"manual\", \"times\": 1000000}}");
+  }
+
   public String endpoint() {
     return "http://127.0.0.1:" + port;
   }
