@@ -9,7 +9,6 @@ import java.util.Optional;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.configuration.SinkOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -66,9 +65,6 @@ public final class JobEnvironments {
     return three.compareTo(MIN_CHECKPOINT_TIMEOUT) > 0 ? three : MIN_CHECKPOINT_TIMEOUT;
   }
 
-  /** Retries of a sink commit before the task fails over (see {@link #configuration}). */
-  public static final int COMMITTER_RETRIES = 3;
-
   /**
    * Shortest checkpoint timeout: room for a loaded machine's slow checkpoint (a second or two
    * here), short enough that alerts stuck behind an unreachable sink are noticed within a minute.
@@ -94,11 +90,6 @@ public final class JobEnvironments {
       // checkpoint (no failed checkpoint is tolerated) under the bounded restart strategy below.
       conf.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, checkpointTimeout(checkpointInterval));
       conf.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, 0);
-      // A commit a sink cannot complete (the Kafka broker went away between a checkpoint and its
-      // commit) is retried this often, each try waiting for the broker (15 s for the Kafka alert
-      // sink), before the task fails and the restart strategy takes over: Flink's default of 10
-      // kept a restored job from failing over for 2.5 minutes per restart.
-      conf.set(SinkOptions.COMMITTER_RETRIES, COMMITTER_RETRIES);
       conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
       conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
       conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
