@@ -187,6 +187,13 @@ public final class LetterboxPreprocessor {
     for (int dy = 0; dy < dstH; dy++) {
       int r0 = yRow0[dy];
       int r1 = yRow1[dy];
+      if (loadedA != r0 && loadedB != r0 && r1 != r0) {
+        // Both rows are new (every output row when shrinking by more than 1.5x): one pass over
+        // the column table for the two.
+        resampleRows(px, r0 * srcW * 3, r1 * srcW * 3, dstW, rowA, rowB);
+        loadedA = r0;
+        loadedB = r1;
+      }
       if (loadedA != r0) {
         if (loadedB == r0) {
           int[] t = rowA;
@@ -281,6 +288,28 @@ public final class LetterboxPreprocessor {
       dst[dx] = (px[p0] & 0xFF) * w0 + (px[p1] & 0xFF) * w1;
       dst[g + dx] = (px[p0 + 1] & 0xFF) * w0 + (px[p1 + 1] & 0xFF) * w1;
       dst[r + dx] = (px[p0 + 2] & 0xFF) * w0 + (px[p1 + 2] & 0xFF) * w1;
+    }
+  }
+
+  /** {@link #resampleRow} of two source rows at once, sharing the column table's loads. */
+  private void resampleRows(byte[] px, int startA, int startB, int dstW, int[] a, int[] b) {
+    int g = inputSize;
+    int r = 2 * inputSize;
+    int next = columnsFrom > 1 ? 3 : 0;
+    for (int dx = 0; dx < dstW; dx++) {
+      int x = xByte0[dx];
+      int w0 = xWeight0[dx];
+      int w1 = xWeight1[dx];
+      int p0 = startA + x;
+      int p1 = p0 + next;
+      a[dx] = (px[p0] & 0xFF) * w0 + (px[p1] & 0xFF) * w1;
+      a[g + dx] = (px[p0 + 1] & 0xFF) * w0 + (px[p1 + 1] & 0xFF) * w1;
+      a[r + dx] = (px[p0 + 2] & 0xFF) * w0 + (px[p1 + 2] & 0xFF) * w1;
+      p0 = startB + x;
+      p1 = p0 + next;
+      b[dx] = (px[p0] & 0xFF) * w0 + (px[p1] & 0xFF) * w1;
+      b[g + dx] = (px[p0 + 1] & 0xFF) * w0 + (px[p1 + 1] & 0xFF) * w1;
+      b[r + dx] = (px[p0 + 2] & 0xFF) * w0 + (px[p1 + 2] & 0xFF) * w1;
     }
   }
 
