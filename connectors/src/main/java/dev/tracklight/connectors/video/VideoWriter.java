@@ -127,6 +127,9 @@ public final class VideoWriter implements AutoCloseable {
     recorder.setVideoBitrate(Math.toIntExact(options.effectiveBitrate(codedWidth, codedHeight)));
     recorder.setGopSize(options.keyframeIntervalFrames()); // OpenH264: its intra (IDR) period
     recorder.setOption("movflags", "+faststart");
+    if (!options.deblocking() && VideoWriteOptions.DEFAULT_ENCODER.equals(options.encoder())) {
+      recorder.setVideoOption("loopfilter", "0");
+    }
     try {
       recorder.start();
     } catch (FrameRecorder.Exception e) {

@@ -82,6 +82,31 @@ class VideoWriterTest {
   }
 
   @Test
+  void deblockingOffReachesTheEncoderAndStillReadsBackFaithfully() throws IOException {
+    Path on = temp.resolve("on.mp4");
+    Path off = temp.resolve("off.mp4");
+    VideoWriteOptions options = VideoWriteOptions.h264(sourceInfo.frameRate());
+    try (VideoWriter a = VideoWriter.create(on, 640, 360, options);
+        VideoWriter b = VideoWriter.create(off, 640, 360, options.withDeblocking(false))) {
+      for (VideoFrame frame : source) {
+        a.write(frame.image());
+        b.write(frame.image());
+      }
+    }
+    assertFalse(java.util.Arrays.equals(Files.readAllBytes(on), Files.readAllBytes(off)),
+        "loopfilter=0 must change the bitstream");
+    try (VideoReader reader = VideoReader.open(off, VideoReadOptions.defaults())) {
+      for (int i = 0; i < FRAMES; i++) {
+        BgrImage decoded = reader.next().orElseThrow().image();
+        if (i % 7 == 0) {
+          double error = meanAbsoluteError(source.get(i).image(), decoded);
+          assertTrue(error < 6, "frame " + i + " differs by " + error + " per channel on average");
+        }
+      }
+    }
+  }
+
+  @Test
   void selectableEncoderWritesMpeg4Part2ThatTheReaderDecodes() throws IOException {
     Path out = temp.resolve("legacy.mp4");
     try (VideoWriter writer = VideoWriter.create(out, 640, 360,

@@ -19,8 +19,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Letterbox + bilinear resize + NCHW float conversion of one 1280x720 frame, for each family's
- * convention at its usual input size (YOLOX 416, Ultralytics 640).
+ * Letterbox + bilinear resize + NCHW float conversion of one frame, for each family's convention at
+ * its usual input size (YOLOX 416, Ultralytics 640), from a 720p frame and from the 768x432 of the
+ * replay benchmark's clip.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,6 +35,10 @@ public class PreprocessBenchmark {
   @Param({"YOLOX_TOP_LEFT:416", "ULTRALYTICS_CENTRED:640"})
   public String family;
 
+  /** Source frame {@code WIDTHxHEIGHT}. */
+  @Param({"1280x720", "768x432"})
+  public String source;
+
   private BgrImage frame;
   private LetterboxPreprocessor preprocessor;
   private float[] input;
@@ -44,7 +49,8 @@ public class PreprocessBenchmark {
     preprocessor = new LetterboxPreprocessor(LetterboxStyle.valueOf(parts[0]),
         Integer.parseInt(parts[1]));
     input = new float[preprocessor.floatsPerImage()];
-    frame = syntheticFrame(1280, 720, 42);
+    String[] size = source.split("x");
+    frame = syntheticFrame(Integer.parseInt(size[0]), Integer.parseInt(size[1]), 42);
   }
 
   @Benchmark
