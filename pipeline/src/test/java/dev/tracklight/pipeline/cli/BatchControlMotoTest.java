@@ -44,10 +44,6 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.batch.model.JobDetail;
 import software.amazon.awssdk.services.batch.model.KeyValuePair;
-import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
-import software.amazon.awssdk.services.cloudformation.model.Capability;
-import software.amazon.awssdk.services.cloudformation.model.Output;
-import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -91,23 +87,8 @@ class BatchControlMotoTest {
     batch = aws.configure(BatchClient.builder(), "BATCH").build();
     sqs = aws.configure(SqsClient.builder(), "SQS").build();
     storage = new S3Storage(aws);
-    Stack stack;
-    try (CloudFormationClient cf = aws.configure(CloudFormationClient.builder(), "CLOUDFORMATION").build()) {
-      String body = Files.readString(BatchMotoTest.template());
-      cf.createStack(b -> b.stackName("tlevents").templateBody(body)
-          .parameters(p -> p.parameterKey("Image").parameterValue("tracklight:test"),
-              p -> p.parameterKey("CompletionTarget").parameterValue("eventbridge"))
-          .capabilities(Capability.CAPABILITY_IAM));
-      do {
-        Thread.sleep(200);
-        stack = cf.describeStacks(b -> b.stackName("tlevents")).stacks().get(0);
-      } while (stack.stackStatusAsString().endsWith("IN_PROGRESS"));
-    }
-    assertEquals("CREATE_COMPLETE", stack.stackStatusAsString(), stack.stackStatusReason());
-    Map<String, String> outputs = new HashMap<>();
-    for (Output o : stack.outputs()) {
-      outputs.put(o.outputKey(), o.outputValue());
-    }
+    Map<String, String> outputs = TemplateStack.create(aws, "tlevents",
+        Map.of("Image", "tracklight:test", "CompletionTarget", "eventbridge"));
     bucket = outputs.get("BucketName");
     queueArn = outputs.get("JobQueueArn");
     definitionArn = outputs.get("JobDefinitionArn");

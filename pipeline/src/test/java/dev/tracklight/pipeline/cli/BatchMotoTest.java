@@ -37,10 +37,6 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.batch.model.JobDetail;
 import software.amazon.awssdk.services.batch.model.KeyValuePair;
-import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
-import software.amazon.awssdk.services.cloudformation.model.Capability;
-import software.amazon.awssdk.services.cloudformation.model.Output;
-import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -94,22 +90,7 @@ class BatchMotoTest {
     batch = aws.configure(BatchClient.builder(), "BATCH").build();
     sqs = aws.configure(SqsClient.builder(), "SQS").build();
     storage = new S3Storage(aws);
-    Stack stack;
-    String body = Files.readString(template());
-    try (CloudFormationClient cf = aws.configure(CloudFormationClient.builder(), "CLOUDFORMATION").build()) {
-      cf.createStack(b -> b.stackName("tracklight").templateBody(body)
-          .parameters(p -> p.parameterKey("Image").parameterValue("tracklight:test"))
-          .capabilities(Capability.CAPABILITY_IAM));
-      do {
-        Thread.sleep(200);
-        stack = cf.describeStacks(b -> b.stackName("tracklight")).stacks().get(0);
-      } while (stack.stackStatusAsString().endsWith("IN_PROGRESS"));
-    }
-    assertEquals("CREATE_COMPLETE", stack.stackStatusAsString(), stack.stackStatusReason());
-    Map<String, String> outputs = new HashMap<>();
-    for (Output o : stack.outputs()) {
-      outputs.put(o.outputKey(), o.outputValue());
-    }
+    Map<String, String> outputs = TemplateStack.create(aws, "tracklight", Map.of("Image", "tracklight:test"));
     bucket = outputs.entrySet().stream().filter(e -> e.getKey().contains("Bucket")).findFirst().orElseThrow().getValue();
     queueArn = outputs.get("JobQueueArn");
     definitionArn = outputs.get("JobDefinitionArn");
