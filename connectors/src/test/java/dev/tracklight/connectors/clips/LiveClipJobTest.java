@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracklight.connectors.source.VideoFileSource;
-import dev.tracklight.connectors.testing.TestAssets;
+import dev.tracklight.inference.TestAssets;
 import dev.tracklight.connectors.video.FrameSampling;
 import dev.tracklight.connectors.video.VideoReadOptions;
 import dev.tracklight.connectors.video.VideoReader;

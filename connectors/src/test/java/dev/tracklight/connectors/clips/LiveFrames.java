@@ -1,7 +1,7 @@
 package dev.tracklight.connectors.clips;
 
 import dev.tracklight.connectors.media.JpegCodec;
-import dev.tracklight.connectors.testing.TestAssets;
+import dev.tracklight.inference.TestAssets;
 import dev.tracklight.connectors.video.FrameSampling;
 import dev.tracklight.connectors.video.VideoFrame;
 import dev.tracklight.connectors.video.VideoReadOptions;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tracklight.connectors.testing.LogCapture;
 import dev.tracklight.connectors.testing.RtspTestServer;
-import dev.tracklight.connectors.testing.TestAssets;
+import dev.tracklight.inference.TestAssets;
 import dev.tracklight.connectors.video.VideoFrame;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

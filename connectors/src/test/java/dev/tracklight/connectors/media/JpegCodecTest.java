@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tracklight.connectors.testing.TestAssets;
+import dev.tracklight.inference.TestAssets;
 import dev.tracklight.connectors.video.VideoReadOptions;
 import dev.tracklight.connectors.video.VideoReader;
 import dev.tracklight.inference.BgrImage;

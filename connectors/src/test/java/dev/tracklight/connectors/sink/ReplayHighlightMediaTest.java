@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracklight.connectors.media.ImageReader;
 import dev.tracklight.connectors.media.Thumbnails;
-import dev.tracklight.connectors.testing.TestAssets;
+import dev.tracklight.inference.TestAssets;
 import dev.tracklight.connectors.video.FrameRate;
 import dev.tracklight.connectors.video.VideoFrame;
 import dev.tracklight.connectors.video.VideoReadOptions;

@@ -218,7 +218,7 @@ public final class RtspTestServer implements AutoCloseable {
     if (!available) {
       String message = "RTSP test server unavailable: " + PYTHON + " cannot import GstRtspServer;"
           + " run tools/install-rtsp-test-server.sh (as root) first";
-      String assets = System.getenv(TestAssets.VARIABLE);
+      String assets = System.getenv("TRACKLIGHT_ASSETS");
       assumeTrue(assets != null && !assets.isBlank(), message);
       fail(message);
     }

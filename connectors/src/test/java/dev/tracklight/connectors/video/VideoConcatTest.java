@@ -3,7 +3,7 @@ package dev.tracklight.connectors.video;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tracklight.connectors.testing.TestAssets;
+import dev.tracklight.inference.TestAssets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tracklight.connectors.testing.TestAssets;
+import dev.tracklight.inference.TestAssets;
 import dev.tracklight.inference.BgrImage;
 import dev.tracklight.inference.InvalidInputException;
 import java.io.IOException;

@@ -13,7 +13,7 @@ import dev.tracklight.inference.Detections;
 import dev.tracklight.operators.highlights.NormalizedPoint;
 import dev.tracklight.operators.highlights.RuleKind;
 import dev.tracklight.operators.highlights.RuleState;
-import dev.tracklight.operators.mot.MotTestData;
+import dev.tracklight.inference.TestAssets;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -115,7 +115,7 @@ class RuleOverlayTest {
   }
 
   private static BgrImage photo() throws IOException {
-    BufferedImage img = ImageIO.read(MotTestData.root().resolve("images").resolve(IMAGE).toFile());
+    BufferedImage img = ImageIO.read(TestAssets.root().resolve("images").resolve(IMAGE).toFile());
     BgrImage out = BgrImage.allocate(img.getWidth(), img.getHeight());
     byte[] p = out.pixels();
     for (int y = 0; y < img.getHeight(); y++) {
@@ -131,7 +131,7 @@ class RuleOverlayTest {
   }
 
   private static Detections referenceDetections() throws IOException {
-    Path ref = MotTestData.root().resolve("reference/yolox_nano_reference_detections.json");
+    Path ref = TestAssets.root().resolve("reference/yolox_nano_reference_detections.json");
     JsonNode list = new ObjectMapper().readTree(ref.toFile()).path("images").path(IMAGE).path("detections");
     int n = list.size();
     float[] boxes = new float[4 * n];

@@ -17,21 +17,12 @@ class HotaEvaluatorTest {
   @TempDir
   Path tmp;
 
-  private int files;
-
-  /** MOT15-layout rows: object id at (x, 100), 40x100, frames from..to. */
   private static String track(int id, int x, int from, int to) {
-    StringBuilder sb = new StringBuilder();
-    for (int f = from; f <= to; f++) {
-      sb.append(f).append(',').append(id).append(',').append(x).append(",100,40,100,1,-1,-1,-1\n");
-    }
-    return sb.toString();
+    return HandMadeSequences.track(id, x, from, to);
   }
 
   private HotaMetrics eval(String gt, String res) throws IOException {
-    Path g = Files.writeString(tmp.resolve("gt" + files + ".txt"), gt);
-    Path r = Files.writeString(tmp.resolve("res" + files++ + ".txt"), res);
-    return HotaEvaluator.evaluate(MotBoxTable.readGroundTruth(g), MotBoxTable.readResults(r));
+    return HandMadeSequences.evaluate(tmp, gt, res, HotaEvaluator::evaluate);
   }
 
   @Test

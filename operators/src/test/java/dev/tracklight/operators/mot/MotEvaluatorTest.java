@@ -3,7 +3,6 @@ package dev.tracklight.operators.mot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,21 +13,12 @@ class MotEvaluatorTest {
   @TempDir
   Path tmp;
 
-  private int files;
-
-  /** MOT15-layout rows (GT or results): object id at (x, 100) 40x100, frames from..to. */
   private static String track(int id, int x, int from, int to) {
-    StringBuilder sb = new StringBuilder();
-    for (int f = from; f <= to; f++) {
-      sb.append(f).append(',').append(id).append(',').append(x).append(",100,40,100,1,-1,-1,-1\n");
-    }
-    return sb.toString();
+    return HandMadeSequences.track(id, x, from, to);
   }
 
   private MotMetrics eval(String gt, String res) throws IOException {
-    Path g = Files.writeString(tmp.resolve("gt" + files + ".txt"), gt);
-    Path r = Files.writeString(tmp.resolve("res" + files++ + ".txt"), res);
-    return MotEvaluator.evaluate(MotBoxTable.readGroundTruth(g), MotBoxTable.readResults(r));
+    return HandMadeSequences.evaluate(tmp, gt, res, MotEvaluator::evaluate);
   }
 
   @Test

@@ -121,7 +121,7 @@ class ByteTrackerStateTest {
 
   @Test
   void restoredTrackerContinuesBitIdenticallyOnMot17() throws IOException {
-    Path det = dev.tracklight.operators.mot.MotTestData.root().resolve("mot/MOT17-04-FRCNN/det/det.txt");
+    Path det = dev.tracklight.inference.TestAssets.root().resolve("mot/MOT17-04-FRCNN/det/det.txt");
     assertTrue(Files.isRegularFile(det), det + " is missing");
     dev.tracklight.operators.mot.MotDetectionFile file =
         dev.tracklight.operators.mot.MotDetectionFile.read(det);

@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tracklight.connectors.s3.AwsSettings;
 import dev.tracklight.connectors.s3.ResultCommit;
 import dev.tracklight.connectors.s3.S3Storage;
 import dev.tracklight.connectors.s3.S3Uri;
-import dev.tracklight.pipeline.batch.BatchCompatProxy;
 import dev.tracklight.pipeline.batch.BatchPlan;
 import dev.tracklight.pipeline.batch.CompletionReport;
 import dev.tracklight.pipeline.batch.MotoServer;
@@ -61,8 +59,7 @@ class BatchControlMotoTest {
 
   static final ObjectMapper JSON = new ObjectMapper();
 
-  MotoServer moto;
-  BatchCompatProxy batchProxy;
+  MotoBatchStack stack;
   Path tmp;
   String bucket;
   String queueArn;
@@ -77,18 +74,13 @@ class BatchControlMotoTest {
   @BeforeAll
   void start() throws Exception {
     tmp = Files.createTempDirectory("batch-control-");
-    moto = MotoServer.start();
-    moto.holdBatchJobsQueued();
-    moto.setSystemProperties(MotoServer.REGION);
-    batchProxy = new BatchCompatProxy(moto.endpoint());
-    System.setProperty("aws.endpointUrlBatch", batchProxy.endpoint());
-    AwsSettings aws = AwsSettings.fromEnvironment();
-    s3 = aws.configure(S3Client.builder(), "S3").forcePathStyle(true).build();
-    batch = aws.configure(BatchClient.builder(), "BATCH").build();
-    sqs = aws.configure(SqsClient.builder(), "SQS").build();
-    storage = new S3Storage(aws);
-    Map<String, String> outputs = TemplateStack.create(aws, "tlevents",
-        Map.of("Image", "tracklight:test", "CompletionTarget", "eventbridge"));
+    stack = MotoBatchStack.start("tlevents",
+        Map.of("Image", "tracklight:test", "CompletionTarget", "eventbridge"), true, tmp);
+    s3 = stack.s3;
+    batch = stack.batch;
+    sqs = stack.sqs;
+    storage = stack.storage;
+    Map<String, String> outputs = stack.outputs;
     bucket = outputs.get("BucketName");
     queueArn = outputs.get("JobQueueArn");
     definitionArn = outputs.get("JobDefinitionArn");
@@ -105,21 +97,12 @@ class BatchControlMotoTest {
   @AfterAll
   void stop() throws Exception {
     try {
-      storage.close();
-      s3.close();
-      batch.close();
-      sqs.close();
-      moto.close();
-      batchProxy.close();
+      stack.close();
+    } finally {
       try (var walk = Files.walk(tmp)) {
         for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
           Files.deleteIfExists(p);
         }
-      }
-    } finally {
-      for (String p : List.of("aws.endpointUrl", "aws.region", "aws.accessKeyId", "aws.secretAccessKey",
-          "aws.sessionToken", "aws.disableEc2Metadata", "aws.endpointUrlBatch")) {
-        System.clearProperty(p);
       }
     }
   }
@@ -288,7 +271,7 @@ class BatchControlMotoTest {
   private JsonNode rolePolicy(String role, String name) throws Exception {
     String body = "Action=GetRolePolicy&Version=2010-05-08&RoleName=" + URLEncoder.encode(role, StandardCharsets.UTF_8)
         + "&PolicyName=" + URLEncoder.encode(name, StandardCharsets.UTF_8);
-    HttpRequest request = HttpRequest.newBuilder(URI.create(moto.endpoint() + "/"))
+    HttpRequest request = HttpRequest.newBuilder(URI.create(stack.moto.endpoint() + "/"))
         .header("Content-Type", "application/x-www-form-urlencoded")
         .header("Authorization", "AWS4-HMAC-SHA256 Credential=" + MotoServer.ACCESS_KEY
             + "/20261204/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0")
@@ -307,8 +290,7 @@ class BatchControlMotoTest {
   /** Runs a job as Batch would (its command and environment from DescribeJobs); the exit code. */
   private int play(String jobId) throws Exception {
     JobDetail job = batch.describeJobs(b -> b.jobs(jobId)).jobs().get(0);
-    Map<String, String> env = new HashMap<>(moto.environment(MotoServer.REGION));
-    env.put("AWS_ENDPOINT_URL_BATCH", batchProxy.endpoint());
+    Map<String, String> env = new HashMap<>(stack.childEnvironment());
     var definition = batch.describeJobDefinitions(b -> b.jobDefinitions(job.jobDefinition())).jobDefinitions().get(0);
     for (KeyValuePair kv : definition.containerProperties().environment()) {
       env.put(kv.name(), kv.value());

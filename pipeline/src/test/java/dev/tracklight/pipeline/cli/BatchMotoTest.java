@@ -7,12 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tracklight.connectors.s3.AwsSettings;
 import dev.tracklight.connectors.s3.ResultCommit;
 import dev.tracklight.connectors.s3.S3Storage;
 import dev.tracklight.connectors.s3.S3Uri;
 import dev.tracklight.inference.TestAssets;
-import dev.tracklight.pipeline.batch.BatchCompatProxy;
 import dev.tracklight.pipeline.batch.BatchPlan;
 import dev.tracklight.pipeline.batch.MotoServer;
 import java.io.IOException;
@@ -61,8 +59,7 @@ class BatchMotoTest {
   static final List<String> REPLAY_ARGS = List.of("--fps", "1");
   static final ObjectMapper JSON = new ObjectMapper();
 
-  MotoServer moto;
-  BatchCompatProxy batchProxy;
+  MotoBatchStack stack;
   Path tmp;
   String bucket;
   String queueArn;
@@ -79,18 +76,12 @@ class BatchMotoTest {
   @BeforeAll
   void start() throws Exception {
     tmp = Files.createTempDirectory("batch-moto-");
-    moto = MotoServer.start();
-    moto.setSystemProperties(MotoServer.REGION);
-    batchProxy = new BatchCompatProxy(moto.endpoint());
-    System.setProperty("aws.endpointUrlBatch", batchProxy.endpoint());
-    System.setProperty("aws.sharedCredentialsFile", tmp.resolve("no-credentials").toString());
-    System.setProperty("aws.configFile", tmp.resolve("no-config").toString());
-    AwsSettings aws = AwsSettings.fromEnvironment();
-    s3 = aws.configure(S3Client.builder(), "S3").forcePathStyle(true).build();
-    batch = aws.configure(BatchClient.builder(), "BATCH").build();
-    sqs = aws.configure(SqsClient.builder(), "SQS").build();
-    storage = new S3Storage(aws);
-    Map<String, String> outputs = TemplateStack.create(aws, "tracklight", Map.of("Image", "tracklight:test"));
+    stack = MotoBatchStack.start("tracklight", Map.of("Image", "tracklight:test"), false, tmp);
+    s3 = stack.s3;
+    batch = stack.batch;
+    sqs = stack.sqs;
+    storage = stack.storage;
+    Map<String, String> outputs = stack.outputs;
     bucket = outputs.entrySet().stream().filter(e -> e.getKey().contains("Bucket")).findFirst().orElseThrow().getValue();
     queueArn = outputs.get("JobQueueArn");
     definitionArn = outputs.get("JobDefinitionArn");
@@ -117,20 +108,14 @@ class BatchMotoTest {
         assertFalse(line.contains(MotoServer.SESSION_TOKEN), "session token in output: " + line);
       }
     } finally {
-      storage.close();
-      s3.close();
-      batch.close();
-      sqs.close();
-      moto.close();
-      batchProxy.close();
-      try (var walk = Files.walk(tmp)) {
-        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
+      try {
+        stack.close();
+      } finally {
+        try (var walk = Files.walk(tmp)) {
+          for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.deleteIfExists(p);
+          }
         }
-      }
-      for (String p : List.of("aws.endpointUrl", "aws.region", "aws.accessKeyId", "aws.secretAccessKey",
-          "aws.sessionToken", "aws.disableEc2Metadata", "aws.endpointUrlBatch", "aws.sharedCredentialsFile", "aws.configFile")) {
-        System.clearProperty(p);
       }
     }
   }
@@ -467,9 +452,7 @@ class BatchMotoTest {
   }
 
   private Map<String, String> awsEnv() {
-    Map<String, String> env = new HashMap<>(moto.environment(MotoServer.REGION));
-    env.put("AWS_ENDPOINT_URL_BATCH", batchProxy.endpoint());
-    return env;
+    return new HashMap<>(stack.childEnvironment());
   }
 
   static Path template() {

@@ -41,7 +41,7 @@ class KafkaBrokerLossTest {
   Path tmp;
 
   @Test
-  void brokerLossRestartsTheJobFromItsCheckpointOneLinePerFailure() throws Exception {
+  void brokerLossFailsTheJobOverAndRestartsItOneLinePerFailure() throws Exception {
     RtspTestServer.requireAvailable();
     Path video = TestAssets.file("videos/persons_one_by_one_432p.mp4");
     KafkaTestBroker kafka = KafkaTestBroker.start();
