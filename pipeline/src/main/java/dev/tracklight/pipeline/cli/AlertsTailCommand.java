@@ -3,6 +3,8 @@ package dev.tracklight.pipeline.cli;
 import dev.tracklight.connectors.alerts.AlertFeed;
 import dev.tracklight.connectors.alerts.JsonLinesFollower;
 import dev.tracklight.connectors.alerts.KafkaAlertFeed;
+import dev.tracklight.connectors.alerts.KinesisAlertFeed;
+import dev.tracklight.connectors.alerts.KinesisAlertSinkOptions;
 import dev.tracklight.connectors.sink.JsonLinesFileSink;
 import dev.tracklight.inference.InvalidInputException;
 import dev.tracklight.pipeline.config.JobConfig;
@@ -26,11 +28,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code tracklight alerts tail}: follows an alert stream (a Kafka topic with a read_committed
- * consumer, or a JSON-lines file like {@code tail -f}) and prints each matching alert as a line for
- * people, or as its raw JSON. Runs until Ctrl-C, {@code --max} alerts, or {@code --timeout}.
+ * consumer, a Kinesis data stream across its shards, or a JSON-lines file like {@code tail -f})
+ * and prints each matching alert as a line for people, or as its raw JSON. Runs until Ctrl-C,
+ * {@code --max} alerts, or {@code --timeout}.
  *
- * <p>Each alert id is printed once: a file sink that rolls back on restore writes some alerts
- * again, with the same deterministic ids. A status line on stderr says what is followed once the
+ * <p>Each alert id is printed once: a file sink that rolls back on restore, and the at-least-once
+ * Kinesis sink after a restore, write some alerts again, with the same deterministic ids. A status
+ * line on stderr says what is followed once the
  * start position is fixed; alerts written after it are never missed.
  *
  * <p>Files: a job's JSON-lines sink holds a lock on its file while it runs. Without
@@ -40,7 +44,7 @@ import picocli.CommandLine.Spec;
  * the first alert): the command says so and waits for it.
  */
 @Command(name = "tail", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Follow live alerts from Kafka or a JSON-lines file and print them.",
+    description = {"Follow live alerts from Kafka, Kinesis or a JSON-lines file and print them.",
         "One line per alert: event time (UTC, or +m:ss.SSS into a replayed video), camera, "
             + "severity, type, rule, tracks, classes, clip and thumbnail if any."})
 final class AlertsTailCommand implements Callable<Integer> {
@@ -63,9 +67,14 @@ final class AlertsTailCommand implements Callable<Integer> {
   @Option(names = "--file", paramLabel = "FILE", description = "Alerts JSON-lines file to follow instead.")
   String file;
 
+  @Option(names = "--kinesis", paramLabel = "STREAM",
+      description = "Kinesis data stream (name or ARN) to follow instead, across all its shards; region,"
+          + " credentials and endpoint from the standard AWS configuration (AWS_REGION, AWS_ENDPOINT_URL).")
+  String kinesis;
+
   @Option(names = "--config", paramLabel = "FILE",
       description = "Follow where the live job of this cameras.yaml sends alerts: its Kafka topic if it"
-          + " has one, else its alerts JSON-lines file (the config may be an s3:// object).")
+          + " has one, else its Kinesis stream, else its alerts JSON-lines file (the config may be an s3:// object).")
   String config;
 
   @Option(names = "--from-beginning", description = "Print what is already there first (default: only new alerts).")
@@ -128,10 +137,23 @@ final class AlertsTailCommand implements Callable<Integer> {
   private AlertFeed openFeed(PrintWriter err, Duration connectTimeout, long deadline)
       throws InterruptedException {
     boolean topicGiven = spec.commandLine().getParseResult().hasMatchedOption("--topic");
-    int sources = (kafka == null ? 0 : 1) + (file == null ? 0 : 1) + (config == null ? 0 : 1);
+    int sources = (kafka == null ? 0 : 1) + (file == null ? 0 : 1) + (config == null ? 0 : 1)
+        + (kinesis == null ? 0 : 1);
     if (sources != 1) {
-      throw new InvalidInputException("expected exactly one of --config cameras.yaml, --kafka HOST:PORT"
-          + " or --file FILE");
+      throw new InvalidInputException("expected exactly one of --config cameras.yaml, --kafka HOST:PORT,"
+          + " --kinesis STREAM or --file FILE");
+    }
+    if (kinesis != null) {
+      if (topicGiven) {
+        throw new InvalidInputException("--topic goes with --kafka, not with --kinesis");
+      }
+      KinesisAlertSinkOptions stream;
+      try {
+        stream = KinesisAlertSinkOptions.of(kinesis);
+      } catch (InvalidInputException e) {
+        throw new InvalidInputException("--kinesis: " + e.getMessage());
+      }
+      return KinesisAlertFeed.open(stream, fromBeginning, connectTimeout);
     }
     if (config != null) {
       if (topicGiven) {
@@ -149,9 +171,12 @@ final class AlertsTailCommand implements Callable<Integer> {
         JobConfig.Kafka k = alerts.kafka().get();
         return KafkaAlertFeed.open(k.bootstrapServers(), k.topic(), fromBeginning, connectTimeout);
       }
+      if (alerts.kinesis().isPresent()) {
+        return KinesisAlertFeed.open(alerts.kinesis().get(), fromBeginning, connectTimeout);
+      }
       if (alerts.jsonl().isEmpty()) {
         throw new InvalidInputException(config + ": sinks.alerts sends alerts only to stdout; expected a"
-            + " kafka topic or a jsonl file to follow");
+            + " kafka topic, a kinesis stream or a jsonl file to follow");
       }
       // The loader resolved a relative sink path against the config file's folder, as the job does.
       Path alertsFile = Path.of(alerts.jsonl().get());

@@ -2,6 +2,8 @@ package dev.tracklight.pipeline.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracklight.connectors.alerts.KinesisAlertSinkOptions;
+import dev.tracklight.connectors.alerts.KinesisReachability;
 import dev.tracklight.connectors.media.HighlightMediaOptions;
 import dev.tracklight.connectors.media.InputFiles;
 import dev.tracklight.connectors.sink.ReplayOutputs;
@@ -130,11 +132,17 @@ final class ReplayCommand implements Callable<Integer> {
 
   @Option(names = "--alerts", paramLabel = "FILE",
       description = "Also append the replay's alerts (JSON lines, docs/alert.schema.json) to FILE; an"
-          + " s3:// object is written whole (replaced) once the replay succeeded.")
+          + " s3:// object is written whole (replaced) once the replay succeeded; kinesis://STREAM puts"
+          + " them on that Kinesis data stream (standard AWS configuration), as a live job would.")
   String alertsArg;
+
+  /** {@code --alerts kinesis://STREAM}: the stream name or ARN after the scheme. */
+  static final String KINESIS_SCHEME = "kinesis://";
 
   /** Where the job appends alerts: --alerts itself, or a scratch file uploaded to its S3 object. */
   private Path alertsFile;
+  /** Or the Kinesis stream it puts them on. */
+  private KinesisAlertSinkOptions alertsStream;
 
   @Option(names = "--tracker", defaultValue = "oc-bytetrack", paramLabel = "NAME",
       description = "Tracking algorithm: oc-bytetrack (ByteTrack with OC-SORT's observation-centric"
@@ -166,7 +174,17 @@ final class ReplayCommand implements Callable<Integer> {
       Locations.Out o = locations.out(outArg);
       out = o.local();
       outS3 = o.s3();
-      Locations.OutFile alerts = alertsArg == null ? null : locations.outFile("--alerts", alertsArg);
+      Locations.OutFile alerts = null;
+      if (alertsArg != null && alertsArg.startsWith(KINESIS_SCHEME)) {
+        try {
+          alertsStream = KinesisAlertSinkOptions.of(alertsArg.substring(KINESIS_SCHEME.length()));
+        } catch (InvalidInputException e) {
+          throw new InvalidInputException("--alerts " + alertsArg + ": " + e.getMessage());
+        }
+        KinesisReachability.require("--alerts " + alertsArg, alertsStream, KinesisReachability.DEFAULT_TIMEOUT);
+      } else if (alertsArg != null) {
+        alerts = locations.outFile("--alerts", alertsArg);
+      }
       alertsFile = alerts == null ? null : alerts.local();
       videos = new ArrayList<>();
       for (String a : videoArgs) {
@@ -317,7 +335,7 @@ final class ReplayCommand implements Callable<Integer> {
         trackingConfig(tracker), AnnotationStyle.defaults().withRules(!noDrawRules), classNames, runInfo, ASYNC_TIMEOUT,
         rules, UnaryOperator.identity());
     AlertSinks.attach(alerts, new JobConfig.Alerts(Optional.ofNullable(alertsFile).map(Path::toString),
-        false, Optional.empty()));
+        false, Optional.empty(), Optional.ofNullable(alertsStream)));
 
     PrintWriter err = spec.commandLine().getErr();
     var progress = ProgressBar.forTerminal(err, "replay");

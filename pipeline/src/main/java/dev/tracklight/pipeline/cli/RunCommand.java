@@ -1,6 +1,7 @@
 package dev.tracklight.pipeline.cli;
 
 import dev.tracklight.connectors.alerts.KafkaReachability;
+import dev.tracklight.connectors.alerts.KinesisReachability;
 import dev.tracklight.connectors.s3.S3Uri;
 import dev.tracklight.inference.DetectorOptions;
 import dev.tracklight.inference.ModelInfo;
@@ -82,6 +83,10 @@ final class RunCommand implements Callable<Integer> {
           kafka.exactlyOnce() ? Optional.of(kafka.topic()) : Optional.empty(),
           KafkaReachability.DEFAULT_TIMEOUT);
     }
+    if (alerts.kinesis().isPresent()) {
+      KinesisReachability.require(config + ": sinks.alerts.kinesis", alerts.kinesis().get(),
+          KinesisReachability.DEFAULT_TIMEOUT);
+    }
     List<String> classNames;
     ModelInfo model;
     try (YoloDetector probe = YoloDetector.open(job.detector(), ModelRegistry.fromEnvironment())) {
@@ -136,6 +141,7 @@ final class RunCommand implements Callable<Integer> {
       where.add("stdout");
     }
     alerts.kafka().ifPresent(k -> where.add("kafka topic " + k.topic()));
+    alerts.kinesis().ifPresent(k -> where.add(k.toString()));
     return String.join(", ", where);
   }
 }

@@ -87,9 +87,21 @@ public record JobConfig(List<Camera> cameras, DetectorOptions detector, Batching
    * @param jsonl JSON-lines file of alerts (appended, exactly once across restores), if any
    * @param stdout print alerts to standard output
    * @param kafka a Kafka topic, if any
+   * @param kinesis a Kinesis data stream, if any
    */
-  public record Alerts(Optional<String> jsonl, boolean stdout, Optional<Kafka> kafka) {
+  public record Alerts(Optional<String> jsonl, boolean stdout, Optional<Kafka> kafka,
+      Optional<dev.tracklight.connectors.alerts.KinesisAlertSinkOptions> kinesis) {
     public static final Alerts NONE = new Alerts(Optional.empty(), false, Optional.empty());
+
+    /** No Kinesis stream. */
+    public Alerts(Optional<String> jsonl, boolean stdout, Optional<Kafka> kafka) {
+      this(jsonl, stdout, kafka, Optional.empty());
+    }
+
+    /** True when no sink is configured at all. */
+    public boolean none() {
+      return jsonl.isEmpty() && !stdout && kafka.isEmpty() && kinesis.isEmpty();
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.tracklight.pipeline.config;
 
+import dev.tracklight.connectors.alerts.KinesisAlertSinkOptions;
 import dev.tracklight.inference.DetectorOptions;
 import dev.tracklight.inference.InvalidInputException;
 import dev.tracklight.inference.ModelFamily;
@@ -40,7 +41,8 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * checkpointing: {interval_ms: 10000, dir: file:///var/lib/tracklight/checkpoints}
  * sinks:
  *   jsonl: tracks.jsonl
- *   alerts: {jsonl: alerts.jsonl, kafka: {bootstrap_servers: "localhost:9092", topic: alerts}}
+ *   alerts: {jsonl: alerts.jsonl, kafka: {bootstrap_servers: "localhost:9092", topic: alerts},
+ *            kinesis: {stream: alerts, region: eu-west-1}}
  * highlights: {max_out_of_order_ms: 0, clips_dir: /var/lib/tracklight/clips, buffer_seconds: 30,
  *              draw_rules: true}
  * </pre>
@@ -131,12 +133,12 @@ public final class JobConfigLoader {
               : baseDir.resolve(d).normalize().toUri().toString()));
       Optional<String> tracks = sinks.jsonl().map(f -> resolve(baseDir, f));
       JobConfig.Alerts a = sinks.alerts();
-      if (a.jsonl().isEmpty() && !a.stdout() && a.kafka().isEmpty()) {
+      if (a.none()) {
         // The default alerts file, made explicit here where the config's folder is known.
         Path dir = tracks.map(t -> Path.of(t).getParent()).orElse(baseDir);
         a = new JobConfig.Alerts(Optional.of(dir.resolve(DEFAULT_ALERTS_FILE).toString()), false, Optional.empty());
       } else {
-        a = new JobConfig.Alerts(a.jsonl().map(f -> resolve(baseDir, f)), a.stdout(), a.kafka());
+        a = new JobConfig.Alerts(a.jsonl().map(f -> resolve(baseDir, f)), a.stdout(), a.kafka(), a.kinesis());
       }
       sinks = new JobConfig.Sinks(tracks, sinks.stdout(), a);
       highlights = new JobConfig.Highlights(highlights.maxOutOfOrderMs(),
@@ -307,8 +309,35 @@ public final class JobConfigLoader {
       k.finish();
       kafka = Optional.of(new JobConfig.Kafka(servers, topic, delivery.equals("exactly_once"), prefix));
     }
+    Optional<KinesisAlertSinkOptions> kinesis = a.has("kinesis") ? Optional.of(kinesis(a.section("kinesis")))
+        : Optional.empty();
     a.finish();
-    return new JobConfig.Alerts(jsonl, stdout, kafka);
+    return new JobConfig.Alerts(jsonl, stdout, kafka, kinesis);
+  }
+
+  /**
+   * {@code sinks.alerts.kinesis: {stream, region?, endpoint?, max_batch_size?, max_in_flight_requests?,
+   * max_buffered_requests?, max_time_in_buffer_ms?}}; the options' own checks give the messages.
+   */
+  private static KinesisAlertSinkOptions kinesis(YamlSection k) {
+    String stream = k.requireString("stream");
+    Optional<String> region = k.optionalString("region");
+    Optional<String> endpoint = k.optionalString("endpoint");
+    int batch = k.integer("max_batch_size", KinesisAlertSinkOptions.DEFAULT_MAX_BATCH_SIZE, 1,
+        KinesisAlertSinkOptions.API_MAX_BATCH_SIZE);
+    int inFlight = k.integer("max_in_flight_requests", KinesisAlertSinkOptions.DEFAULT_MAX_IN_FLIGHT, 1, 64);
+    int buffered = k.integer("max_buffered_requests", KinesisAlertSinkOptions.DEFAULT_MAX_BUFFERED, 1, 1_000_000);
+    int bufferMs = k.integer("max_time_in_buffer_ms", (int) KinesisAlertSinkOptions.DEFAULT_MAX_TIME_IN_BUFFER_MS,
+        1, 60_000);
+    KinesisAlertSinkOptions options;
+    try {
+      options = new KinesisAlertSinkOptions(stream, region.orElse(null),
+          endpoint.map(KinesisAlertSinkOptions::endpointUri).orElse(null), batch, inFlight, buffered, bufferMs);
+    } catch (InvalidInputException e) {
+      throw k.sectionError(e); // "FILE: sinks.alerts.kinesis: region 'x' is not an AWS region; ..."
+    }
+    k.finish();
+    return options;
   }
 
   private static JobConfig.Highlights highlights(YamlSection h) {

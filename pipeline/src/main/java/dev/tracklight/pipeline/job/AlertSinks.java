@@ -3,6 +3,7 @@ package dev.tracklight.pipeline.job;
 import dev.tracklight.connectors.alerts.KafkaAlertSink;
 import dev.tracklight.connectors.alerts.KafkaAlertSinkOptions;
 import dev.tracklight.connectors.alerts.KafkaAlertSinkOptions.Delivery;
+import dev.tracklight.connectors.alerts.KinesisAlertSink;
 import dev.tracklight.connectors.live.LiveStatusBoard;
 import dev.tracklight.connectors.sink.JsonLinesFileSink;
 import dev.tracklight.operators.alerts.Alert;
@@ -16,7 +17,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 /**
  * Attaches the configured alert sinks to a job's alert stream. Alerts are small records, so they
  * leave the per-camera chains here: each sink runs with parallelism 1 (a file has one writer; one
- * Kafka producer keeps per-camera order, which the topic's camera-id key preserves per partition).
+ * Kafka producer keeps per-camera order, which the topic's camera-id key preserves per partition,
+ * and so does one Kinesis writer for the camera-id partition key's shard).
  */
 public final class AlertSinks {
 
@@ -24,7 +26,7 @@ public final class AlertSinks {
 
   /** Adds a sink for each configured alert destination; returns how many were added. */
   public static int attach(DataStream<Alert> emitted, JobConfig.Alerts config) {
-    if (config.jsonl().isEmpty() && !config.stdout() && config.kafka().isEmpty()) {
+    if (config.none()) {
       return 0;
     }
     // A chain of its own: alerts are a few small records, and the frames' chain keeps a name under
@@ -51,6 +53,11 @@ public final class AlertSinks {
               .withDelivery(k.exactlyOnce() ? Delivery.EXACTLY_ONCE : Delivery.AT_LEAST_ONCE)
               .withTransactionalIdPrefix(k.transactionalIdPrefix()))
           .setParallelism(1);
+      n++;
+    }
+    if (config.kinesis().isPresent()) {
+      // One writer: with one call in flight, a camera's alerts reach its shard in order.
+      KinesisAlertSink.sinkTo(alerts, config.kinesis().get()).setParallelism(1);
       n++;
     }
     return n;

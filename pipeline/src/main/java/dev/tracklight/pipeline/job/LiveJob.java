@@ -100,7 +100,7 @@ public final class LiveJob {
    */
   public static JobConfig.Alerts alertSinks(JobConfig.Sinks sinks) {
     JobConfig.Alerts configured = sinks.alerts();
-    if (configured.jsonl().isPresent() || configured.stdout() || configured.kafka().isPresent()) {
+    if (!configured.none()) {
       return configured;
     }
     Path file = sinks.jsonl().map(t -> Path.of(t).toAbsolutePath().resolveSibling(DEFAULT_ALERTS_FILE))
