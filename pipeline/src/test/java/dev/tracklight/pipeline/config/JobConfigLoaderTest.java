@@ -122,6 +122,12 @@ class JobConfigLoaderTest {
       "cameras: [{id: a, url: rtsp://h/x}]\\ncheckpointing: {interval_ms: 5} | c.yaml: checkpointing.interval_ms: is 5",
       "cameras: [{id: a, url: rtsp://h/x}]\\ntracking: {track_buffer: 0}    | c.yaml: tracking.track_buffer: expected an integer",
       "cameras: [{id: a, url: rtsp://h/x}]\\nsinks: {stdout: maybe}         | c.yaml: sinks.stdout: expected true or false",
+      "cameras: [{id: a, url: rtsp://h/x}]\\nsinks: {alerts: {kinesis: {}}} | c.yaml: sinks.alerts.kinesis.stream: is required",
+      "cameras: [{id: a, url: rtsp://h/x}]\\nsinks: {alerts: {kinesis: {stream: 'a b'}}} | c.yaml: sinks.alerts.kinesis: stream 'a b' is neither a Kinesis stream name",
+      "cameras: [{id: a, url: rtsp://h/x}]\\nsinks: {alerts: {kinesis: {stream: s, region: mars}}} | c.yaml: sinks.alerts.kinesis: region 'mars' is not an AWS region",
+      "cameras: [{id: a, url: rtsp://h/x}]\\nsinks: {alerts: {kinesis: {stream: 'arn:aws:kinesis:us-east-1:123456789012:stream/s', region: eu-west-1}}} | c.yaml: sinks.alerts.kinesis: region 'eu-west-1' differs from the stream ARN's region 'us-east-1'",
+      "cameras: [{id: a, url: rtsp://h/x}]\\nsinks: {alerts: {kinesis: {stream: s, endpoint: 'ftp://h'}}} | c.yaml: sinks.alerts.kinesis: endpoint 'ftp://h' is not an http(s) URL",
+      "cameras: [{id: a, url: rtsp://h/x}]\\nsinks: {alerts: {kinesis: {stream: s, max_batch_size: 501}}} | c.yaml: sinks.alerts.kinesis.max_batch_size: expected an integer in [1, 500], got integer 501",
       "- just\\n- a list                                                    | c.yaml: expected a YAML mapping at the top level",
       "cameras: [{id: a, url: rtsp://h/x}\\n                                | c.yaml: not valid YAML",
   })
@@ -154,7 +160,11 @@ class JobConfigLoaderTest {
           + "| c.yaml: sinks.alert: unknown key; did you mean `alerts`? expected one of jsonl, stdout, alerts",
       "cameras: [{id: a, url: rtsp://h/x}]\\nsinks: {alerts: {kafak: {}}}"
           + "| c.yaml: sinks.alerts.kafak: unknown key; did you mean `kafka`? expected one of jsonl, stdout,"
-          + " kafka",
+          + " kafka, kinesis",
+      "cameras: [{id: a, url: rtsp://h/x}]\\nsinks: {alerts: {kinesis: {stream: s, regoin: eu-west-1}}}"
+          + "| c.yaml: sinks.alerts.kinesis.regoin: unknown key; did you mean `region`? expected one of"
+          + " stream, region, endpoint, max_batch_size, max_in_flight_requests, max_buffered_requests,"
+          + " max_time_in_buffer_ms",
       "cameras: [{id: a, url: rtsp://h/x}]\\nsinks: {alerts: {kafka: {bootstrap_servers: h:1, topic: t,"
           + " deliver: at_least_once}}}"
           + "| c.yaml: sinks.alerts.kafka.deliver: unknown key; did you mean `delivery`? expected one of"
@@ -189,6 +199,23 @@ class JobConfigLoaderTest {
     assertEquals(Optional.of(dir.resolve("alerts.jsonl").toString()), c.sinks().alerts().jsonl(),
         "the default alerts file is in the config's folder, not the working directory");
     assertEquals(Optional.of("file:///var/chk"), c.checkpointing().directory(), "URIs stay as written");
+  }
+
+  @Test
+  void kinesisAlertSinkTakesANameOrAnArnAndItsLimits() {
+    JobConfig c = JobConfigLoader.parse("c.yaml", """
+        cameras: [{id: a, url: rtsp://h/x}]
+        sinks: {alerts: {kinesis: {stream: 'arn:aws:kinesis:eu-west-1:123456789012:stream/alerts',
+                endpoint: 'http://localhost:4566', max_batch_size: 50, max_time_in_buffer_ms: 20}}}
+        """);
+    var k = c.sinks().alerts().kinesis().orElseThrow();
+    assertTrue(k.isArn());
+    assertEquals("alerts", k.streamName());
+    assertEquals(java.net.URI.create("http://localhost:4566"), k.endpoint());
+    assertEquals(50, k.maxBatchSize());
+    assertEquals(20, k.maxTimeInBufferMs());
+    assertEquals(1, k.maxInFlightRequests(), "the default keeps each camera's alerts in order");
+    assertEquals(Optional.empty(), c.sinks().alerts().jsonl(), "a configured sink replaces the default file");
   }
 
   @Test
