@@ -1,15 +1,27 @@
 #!/usr/bin/env bash
 # A standalone Flink session cluster on loopback, started from Tracklight's shaded jar alone (no
-# Flink distribution): one JobManager and one TaskManager as separate JVM processes, the way a real
-# deployment runs them, so `tracklight replay --jobmanager 127.0.0.1:PORT` can be tried for real.
+# Flink distribution): one JobManager and N TaskManagers as separate JVM processes, the way a real
+# deployment runs them, so `tracklight replay|run --jobmanager 127.0.0.1:PORT` can be tried for real,
+# TaskManagers killed and added.
 #
-#   tools/flink-local-cluster.sh start [--rest-port P] [--rpc-port P] [--slots N] [--state-dir DIR] [--jar JAR]
+#   tools/flink-local-cluster.sh start [--taskmanagers N] [--slots N] [--scheduler default|adaptive]
+#                                      [--state-backend hashmap|rocksdb] [--rest-port P] [--rpc-port P]
+#                                      [--state-dir DIR] [--jar JAR]
+#   tools/flink-local-cluster.sh add-taskmanager [--rest-port P] [--state-dir DIR]
 #   tools/flink-local-cluster.sh stop  [--rest-port P] [--state-dir DIR]
 #
-# start: writes STATE/conf/config.yaml, starts both JVMs (pids in STATE/*.pid, logs in STATE/log/),
-# waits until the REST endpoint reports 1 TaskManager, prints the REST address (HOST:PORT) on stdout.
-# stop: ends the two JVMs it started (by pid, TERM then KILL) and removes the pid files; a stop with
+# start: writes STATE/conf/config.yaml, starts the JVMs (pids in STATE/jobmanager.pid and
+# STATE/taskmanager-<i>.pid, i = 1..N; logs in STATE/log/), waits until the REST endpoint reports N
+# TaskManagers, prints the REST address (HOST:PORT) on stdout.
+# add-taskmanager: starts TaskManager i = (highest index so far) + 1 with the same configuration,
+# waits until the cluster counts one more, prints i. A TaskManager killed with `kill -9 $(cat
+# STATE/taskmanager-<i>.pid)` is what a lost machine looks like to Flink.
+# stop: ends every JVM it started (by pid, TERM then KILL) and removes the pid files; a stop with
 # nothing running succeeds. STATE defaults to ${TMPDIR:-/tmp}/tracklight-flink-<rest port>.
+#
+# Failure detection: heartbeats every 1 s, a TaskManager silent for 10 s is lost (Flink's defaults
+# are 10 s and 50 s; a loopback cluster has no network to wait for). The scheduler "adaptive" lets
+# `tracklight scale` change a running job's parallelism (declarative resource requirements).
 #
 # The TaskManager inherits TRACKLIGHT_ASSETS from the caller but needs it only to resolve model
 # names: the replay client pins the model to an absolute path, and videos and outputs are absolute
@@ -22,6 +34,9 @@ cmd="${1:-}"
 rest_port=8081
 rpc_port=""
 slots=2
+taskmanagers=1
+scheduler=default
+state_backend=hashmap
 state=""
 jar="$here/pipeline/target/tracklight.jar"
 # Bounded waits: a JVM start plus TaskManager registration takes ~10-20 s on 2 busy cores.
@@ -29,7 +44,7 @@ START_TIMEOUT_S="${START_TIMEOUT_S:-90}"
 STOP_TIMEOUT_S=20
 
 die() { echo "flink-local-cluster: $*" >&2; exit 2; }
-usage() { die "usage: $0 start|stop [--rest-port P] [--rpc-port P] [--slots N] [--state-dir DIR] [--jar JAR]"; }
+usage() { die "usage: $0 start|add-taskmanager|stop [--taskmanagers N] [--slots N] [--scheduler default|adaptive] [--state-backend hashmap|rocksdb] [--rest-port P] [--rpc-port P] [--state-dir DIR] [--jar JAR]"; }
 is_port() { [[ "$1" =~ ^[0-9]+$ ]] && [ "$1" -ge 1 ] && [ "$1" -le 65535 ]; }
 
 while [ $# -gt 0 ]; do
@@ -37,6 +52,9 @@ while [ $# -gt 0 ]; do
     --rest-port) [ $# -ge 2 ] || usage; rest_port="$2"; shift 2 ;;
     --rpc-port) [ $# -ge 2 ] || usage; rpc_port="$2"; shift 2 ;;
     --slots) [ $# -ge 2 ] || usage; slots="$2"; shift 2 ;;
+    --taskmanagers) [ $# -ge 2 ] || usage; taskmanagers="$2"; shift 2 ;;
+    --scheduler) [ $# -ge 2 ] || usage; scheduler="$2"; shift 2 ;;
+    --state-backend) [ $# -ge 2 ] || usage; state_backend="$2"; shift 2 ;;
     --state-dir) [ $# -ge 2 ] || usage; state="$2"; shift 2 ;;
     --jar) [ $# -ge 2 ] || usage; jar="$2"; shift 2 ;;
     *) usage ;;
@@ -50,6 +68,10 @@ is_port "$rpc_port" || die "--rpc-port must be a port number 1..65535, got '$rpc
 [ "$rpc_port" != "$rest_port" ] || die "--rpc-port and --rest-port must differ (both $rest_port)"
 [[ "$slots" =~ ^[0-9]+$ ]] && [ "$slots" -ge 1 ] && [ "$slots" -le 16 ] \
   || die "--slots must be 1..16, got '$slots'"
+[[ "$taskmanagers" =~ ^[0-9]+$ ]] && [ "$taskmanagers" -ge 1 ] && [ "$taskmanagers" -le 8 ] \
+  || die "--taskmanagers must be 1..8, got '$taskmanagers'"
+case "$scheduler" in default|adaptive) ;; *) die "--scheduler must be default or adaptive, got '$scheduler'" ;; esac
+case "$state_backend" in hashmap|rocksdb) ;; *) die "--state-backend must be hashmap or rocksdb, got '$state_backend'" ;; esac
 state="${state:-${TMPDIR:-/tmp}/tracklight-flink-$rest_port}"
 
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
@@ -71,9 +93,23 @@ stop_one() {
   rm -f "$pidfile"
 }
 
+taskmanager_pidfiles() { compgen -G "$state/taskmanager-*.pid" || true; }
+
+# The highest TaskManager index started so far (0 if none), from the pid files and logs.
+last_taskmanager_index() {
+  local max=0 f i
+  for f in "$state"/taskmanager-*.pid "$state"/log/taskmanager-*.log; do
+    [ -e "$f" ] || continue
+    i="$(basename "$f" | sed -n 's/^taskmanager-\([0-9]*\)\..*$/\1/p')"
+    [ -n "$i" ] && [ "$i" -gt "$max" ] && max="$i"
+  done
+  echo "$max"
+}
+
 stop_cluster() {
-  # TaskManager first: it would otherwise spend its time reconnecting to a JobManager that is gone.
-  stop_one "$state/taskmanager.pid"
+  # TaskManagers first: they would otherwise spend their time reconnecting to a JobManager that is gone.
+  local f
+  for f in $(taskmanager_pidfiles); do stop_one "$f"; done
   stop_one "$state/jobmanager.pid"
 }
 
@@ -97,6 +133,10 @@ taskmanager:
   host: 127.0.0.1
   bind-host: 127.0.0.1
   numberOfTaskSlots: $slots
+  # Spread a job's subtasks over the TaskManagers (Flink's default fills one first): losing one
+  # TaskManager then takes part of the job, and parallelism 2 over 2 TaskManagers uses both CPUs' worth.
+  load-balance:
+    mode: slots
   memory:
     process:
       size: 4g
@@ -132,6 +172,19 @@ metrics:
 # A failed replay must fail, not retry forever (jobs set their own strategy when they checkpoint).
 restart-strategy:
   type: none
+heartbeat:
+  interval: 1000
+  timeout: 10000
+jobmanager.scheduler: $( [ "$scheduler" = adaptive ] && echo Adaptive || echo Default )
+# Adaptive scheduler (tracklight scale): rescale within seconds of a request or a new TaskManager
+# instead of Flink's defaults (30 s cool-down, 60 s to let resources settle), which suit a large
+# fleet whose machines come and go, not a loopback cluster.
+jobmanager.adaptive-scheduler.executing.cooldown-after-rescaling: 2 s
+jobmanager.adaptive-scheduler.executing.resource-stabilization-timeout: 2 s
+jobmanager.adaptive-scheduler.submission.resource-stabilization-timeout: 2 s
+# Where a job that checkpoints keeps its state while it runs (the checkpoints go to the job's
+# --checkpoint-dir either way): on the heap, or in RocksDB on local disk (spills to disk, larger state).
+state.backend.type: $state_backend
 EOF
   # Flink's entry points log through log4j2 to \${log.file}; the jar's own log4j2.properties (CLI:
   # warnings to stderr) would otherwise win.
@@ -177,11 +230,42 @@ start_process() {
 
 rest_overview() { curl -sf --max-time 2 "http://127.0.0.1:$rest_port/overview" 2>/dev/null; }
 
+# TaskManagers the JobManager counts now (a killed one until its heartbeat times out).
+registered_taskmanagers() {
+  local n
+  n="$(rest_overview | sed -n 's/.*"taskmanagers":\([0-9]*\).*/\1/p' || true)"
+  echo "${n:-0}"
+}
+
+# Waits until the cluster counts at least $1 TaskManagers; fails (stopping what `start` started)
+# if one of the named processes exits first or the deadline passes.
+wait_for_taskmanagers() {
+  local want="$1" deadline=$((SECONDS + START_TIMEOUT_S)) p
+  shift
+  while :; do
+    for p in "$@"; do
+      if ! alive "$state/$p.pid"; then
+        echo "flink-local-cluster: the $p exited during start; last log lines:" >&2
+        tail -n 30 "$state/log/$p.log" "$state/log/$p.out" >&2 2>/dev/null || true
+        [ "$cmd" = start ] && stop_cluster
+        exit 1
+      fi
+    done
+    [ "$(registered_taskmanagers)" -ge "$want" ] && return 0
+    if [ $SECONDS -ge $deadline ]; then
+      echo "flink-local-cluster: fewer than $want TaskManagers registered within ${START_TIMEOUT_S}s; logs in $state/log" >&2
+      [ "$cmd" = start ] && stop_cluster
+      exit 1
+    fi
+    sleep 0.5
+  done
+}
+
 case "$cmd" in
   start)
     [ -f "$jar" ] && jar="$(cd "$(dirname "$jar")" && pwd)/$(basename "$jar")" || die "no shaded jar at $jar; build it: ./mvnw -o -q -pl pipeline -am package -DskipTests"
     command -v curl >/dev/null || die "curl is needed to wait for the REST endpoint"
-    if alive "$state/jobmanager.pid" || alive "$state/taskmanager.pid"; then
+    if alive "$state/jobmanager.pid"; then
       die "a cluster from $state is already running (stop it: $0 stop --state-dir $state)"
     fi
     if rest_overview >/dev/null; then
@@ -196,27 +280,26 @@ case "$cmd" in
     tm_params="$(resource_params GET_TM_RESOURCE_PARAMS)"
     tm_jvm="$(sed -n 1p <<<"$tm_params")"; tm_dyn="$(sed -n 2p <<<"$tm_params")"
     start_process jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint "$jm_jvm" "$jm_dyn"
-    start_process taskmanager org.apache.flink.runtime.taskexecutor.TaskManagerRunner "$tm_jvm" "$tm_dyn"
-    deadline=$((SECONDS + START_TIMEOUT_S))
-    while :; do
-      for p in jobmanager taskmanager; do
-        if ! alive "$state/$p.pid"; then
-          echo "flink-local-cluster: the $p exited during start; last log lines:" >&2
-          tail -n 30 "$state/log/$p.log" "$state/log/$p.out" >&2 2>/dev/null || true
-          stop_cluster
-          exit 1
-        fi
-      done
-      tms="$(rest_overview | sed -n 's/.*"taskmanagers":\([0-9]*\).*/\1/p' || true)"
-      [ "${tms:-0}" -ge 1 ] && break
-      if [ $SECONDS -ge $deadline ]; then
-        echo "flink-local-cluster: no TaskManager registered within ${START_TIMEOUT_S}s; logs in $state/log" >&2
-        stop_cluster
-        exit 1
-      fi
-      sleep 0.5
+    rm -f "$state"/log/taskmanager-*.log "$state"/log/taskmanager-*.out
+    printf '%s\n%s\n' "$tm_jvm" "$tm_dyn" >"$state/conf/taskmanager.params"
+    echo "$jar" >"$state/conf/jar"
+    for i in $(seq 1 "$taskmanagers"); do
+      start_process "taskmanager-$i" org.apache.flink.runtime.taskexecutor.TaskManagerRunner "$tm_jvm" "$tm_dyn"
     done
+    wait_for_taskmanagers "$taskmanagers" jobmanager $(seq -f 'taskmanager-%g' 1 "$taskmanagers")
     echo "127.0.0.1:$rest_port"
+    ;;
+  add-taskmanager)
+    alive "$state/jobmanager.pid" || die "no cluster running from $state (start one first)"
+    [ -f "$state/conf/taskmanager.params" ] || die "no TaskManager configuration in $state/conf"
+    state="$(cd "$state" && pwd)"
+    jar="$(cat "$state/conf/jar")"  # the cluster's own jar: every TaskManager runs the same code
+    before="$(registered_taskmanagers)"
+    i=$(( $(last_taskmanager_index) + 1 ))
+    start_process "taskmanager-$i" org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
+      "$(sed -n 1p "$state/conf/taskmanager.params")" "$(sed -n 2p "$state/conf/taskmanager.params")"
+    wait_for_taskmanagers $(( before + 1 )) "taskmanager-$i"
+    echo "$i"
     ;;
   stop)
     stop_cluster

@@ -40,8 +40,9 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * <p><b>Exactly once.</b> At each checkpoint the writer records per open video how far its staged
  * outputs got ({@link ReplayProgressState}); after a failure, the restored writer cuts them back to
  * that point while the source resumes at the same frame and the tracker at the same state, so every
- * frame appears once in every output and track ids continue. The job must be restored with the
- * parallelism it ran with (each video's state stays with its subtask).
+ * frame appears once in every output and track ids continue. A job restored at another
+ * parallelism (a rescale) resumes each video in the subtask that now owns its key group, from a
+ * copy of the state next to the video's staging ({@link ReplayProgressFiles}).
  *
  * <p>The summary also says where the task thread's time went ({@code stage_ms}: decode, track,
  * annotate, encode, write, from {@link ReplayStageTimes}) and when the first frame reached the sink
@@ -98,13 +99,13 @@ public final class ReplayOutputSink implements Sink<FrameDetections>,
 
   @Override
   public StatefulSinkWriter<FrameDetections, ReplayProgressState> createWriter(WriterInitContext context) {
-    return new Writer(List.of(), System::currentTimeMillis);
+    return new Writer(List.of(), context, System::currentTimeMillis);
   }
 
   @Override
   public StatefulSinkWriter<FrameDetections, ReplayProgressState> restoreWriter(WriterInitContext context,
       Collection<ReplayProgressState> recovered) {
-    return new Writer(recovered, System::currentTimeMillis);
+    return new Writer(recovered, context, System::currentTimeMillis);
   }
 
   @Override
@@ -119,12 +120,39 @@ public final class ReplayOutputSink implements Sink<FrameDetections>,
     private final Map<String, ReplayOutputFiles> open = new HashMap<>();
     private final LongSupplier epochMillis;
 
-    Writer(Collection<ReplayProgressState> recovered, LongSupplier epochMillis) {
+    /**
+     * Resumes the videos this subtask owns (whose key group the source and keyed operators route
+     * here) from the restored checkpoint: from the writer state Flink gave it, else (after a
+     * rescale, when that state went to another subtask) from the video's progress file. States of
+     * videos owned elsewhere are left to their owners.
+     */
+    Writer(Collection<ReplayProgressState> recovered, WriterInitContext context, LongSupplier epochMillis) {
       this.epochMillis = epochMillis;
-      for (ReplayProgressState state : recovered) {
-        Video v = video(state.cameraId());
-        open.put(state.cameraId(), ReplayOutputFiles.resume(new ReplayOutputs(Path.of(v.outputDir())),
-            v.width(), v.height(), v.frameRate(), names, style, state));
+      Map<String, ReplayProgressState> given = new HashMap<>();
+      recovered.forEach(s -> given.put(s.cameraId(), s));
+      java.util.OptionalLong checkpoint = context.getRestoredCheckpointId();
+      var task = context.getTaskInfo();
+      for (Map.Entry<String, Video> e : videos.entrySet()) {
+        String id = e.getKey();
+        int owner = org.apache.flink.runtime.state.KeyGroupRangeAssignment.assignKeyToParallelOperator(id,
+            task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks());
+        if (owner != task.getIndexOfThisSubtask()) {
+          continue;
+        }
+        Video v = e.getValue();
+        ReplayOutputs outputs = new ReplayOutputs(Path.of(v.outputDir()));
+        if (checkpoint.isEmpty()) {
+          // A fresh run: progress files an earlier run left here must never be mistaken for ours.
+          ReplayProgressFiles.clear(outputs);
+          continue;
+        }
+        ReplayProgressState state = given.get(id);
+        if (state == null) {
+          state = ReplayProgressFiles.read(outputs, checkpoint.getAsLong()).orElse(null);
+        }
+        if (state != null) {
+          open.put(id, ReplayOutputFiles.resume(outputs, v.width(), v.height(), v.frameRate(), names, style, state));
+        }
       }
     }
 
@@ -158,6 +186,7 @@ public final class ReplayOutputSink implements Sink<FrameDetections>,
         files.commit(summary(files, video, frame), frame.rules().highlights(), video.media(),
             System::nanoTime);
         files.close();
+        ReplayProgressFiles.clear(files.outputs());
         open.remove(frame.cameraId());
       }
     }
@@ -193,7 +222,11 @@ public final class ReplayOutputSink implements Sink<FrameDetections>,
     @Override
     public List<ReplayProgressState> snapshotState(long checkpointId) {
       List<ReplayProgressState> states = new ArrayList<>(open.size());
-      open.forEach((id, files) -> states.add(files.checkpoint(id)));
+      open.forEach((id, files) -> {
+        ReplayProgressState state = files.checkpoint(id);
+        ReplayProgressFiles.write(files.outputs(), checkpointId, state);
+        states.add(state);
+      });
       return states;
     }
 

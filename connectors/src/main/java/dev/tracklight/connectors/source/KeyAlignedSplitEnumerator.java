@@ -1,8 +1,11 @@
 package dev.tracklight.connectors.source;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
+import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SourceSplit;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
@@ -16,8 +19,15 @@ import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
  *
  * <p>That routing is Flink's: key group = murmur(hash(key)) mod max parallelism, operator index =
  * key group × parallelism / max parallelism. The job must therefore pin its max parallelism to the
- * value given here. Splits wait until their subtask's reader registers; splits returned by a failed
- * reader go back to the same subtask. Runs in the JobManager's enumerator thread only.
+ * value given here. Runs in the JobManager's enumerator thread only.
+ *
+ * <p><b>Rescaling.</b> A job restored at another parallelism (the adaptive scheduler, reactive
+ * mode, a savepoint) gives each reader back checkpointed splits spread round-robin, not by key
+ * group. So every reader first reports ({@link RestoredSplitsReport}, see
+ * {@link RestoredSplitOwnership}) the restored splits that are not its own, and nothing is assigned
+ * until all current subtasks have reported: then each gets its pending splits and "no more
+ * splits". A camera therefore moves with its key group, and its tracks and rule state with it. A
+ * reader restarted alone (regional failover) reports again and gets its splits back at once.
  *
  * @param <S> split type; its id is the key
  */
@@ -26,6 +36,10 @@ public final class KeyAlignedSplitEnumerator<S extends SourceSplit> implements S
   private final SplitEnumeratorContext<S> context;
   private final int maxParallelism;
   private final List<S> pending;
+  /** Subtasks whose current reader has reported its restored splits. */
+  private final Set<Integer> reported = new HashSet<>();
+  /** Subtasks whose current reader got its splits and "no more splits". */
+  private final Set<Integer> served = new HashSet<>();
 
   public KeyAlignedSplitEnumerator(SplitEnumeratorContext<S> context, int maxParallelism, List<S> pending) {
     this.context = context;
@@ -43,24 +57,49 @@ public final class KeyAlignedSplitEnumerator<S extends SourceSplit> implements S
 
   @Override
   public void handleSplitRequest(int subtaskId, String requesterHostname) {
-    assignTo(subtaskId);
+    serveWhenAllReported();
   }
 
   @Override
   public void addSplitsBack(List<S> splits, int subtaskId) {
+    // The subtask failed: its next reader reports anew and gets these back then.
     pending.addAll(splits);
-    if (context.registeredReaders().containsKey(subtaskId)) {
-      assignTo(subtaskId);
-    }
+    reported.remove(subtaskId);
+    served.remove(subtaskId);
   }
 
   @Override
   public void addReader(int subtaskId) {
-    assignTo(subtaskId);
+    // Wait for the reader's report: it may hold restored splits that belong elsewhere.
   }
 
-  private void assignTo(int subtaskId) {
+  @Override
+  @SuppressWarnings("unchecked")
+  public void handleSourceEvent(int subtaskId, SourceEvent event) {
+    if (event instanceof RestoredSplitsReport<?> report) {
+      pending.addAll((List<S>) report.returned());
+      reported.add(subtaskId);
+      served.remove(subtaskId); // a new reader instance: it needs its splits and the signal
+      serveWhenAllReported();
+    }
+  }
+
+  private void serveWhenAllReported() {
     int parallelism = context.currentParallelism();
+    for (int i = 0; i < parallelism; i++) {
+      if (!reported.contains(i)) {
+        return;
+      }
+    }
+    for (int i = 0; i < parallelism; i++) {
+      if (!served.contains(i) && context.registeredReaders().containsKey(i)) {
+        assignTo(i, parallelism);
+        served.add(i);
+      }
+    }
+  }
+
+  private void assignTo(int subtaskId, int parallelism) {
     for (Iterator<S> it = pending.iterator(); it.hasNext(); ) {
       S split = it.next();
       if (subtaskOf(split.splitId(), maxParallelism, parallelism) == subtaskId) {

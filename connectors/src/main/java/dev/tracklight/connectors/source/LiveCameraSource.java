@@ -40,7 +40,7 @@ public final class LiveCameraSource implements Source<CameraFrame, LiveCameraSpl
 
   @Override
   public SourceReader<CameraFrame, LiveCameraSplit> createReader(SourceReaderContext context) {
-    return new LiveCameraSourceReader(context);
+    return new LiveCameraSourceReader(context, new RestoredSplitOwnership<>(context, maxParallelism));
   }
 
   @Override

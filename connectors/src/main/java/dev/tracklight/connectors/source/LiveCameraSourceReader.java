@@ -41,6 +41,7 @@ final class LiveCameraSourceReader implements SourceReader<CameraFrame, LiveCame
   private static final Logger LOG = LoggerFactory.getLogger(LiveCameraSourceReader.class);
 
   private final SourceReaderContext context;
+  private final RestoredSplitOwnership<LiveCameraSplit> ownership;
   private final Map<String, Camera> cameras = new LinkedHashMap<>();
   private final List<String> order = new ArrayList<>();
   private int next;
@@ -63,12 +64,15 @@ final class LiveCameraSourceReader implements SourceReader<CameraFrame, LiveCame
     }
   }
 
-  LiveCameraSourceReader(SourceReaderContext context) {
+  LiveCameraSourceReader(SourceReaderContext context, RestoredSplitOwnership<LiveCameraSplit> ownership) {
     this.context = context;
+    this.ownership = ownership;
   }
 
   @Override
-  public void start() {}
+  public void start() {
+    ownership.start();
+  }
 
   @Override
   public InputStatus pollNext(ReaderOutput<CameraFrame> out) {
@@ -101,7 +105,7 @@ final class LiveCameraSourceReader implements SourceReader<CameraFrame, LiveCame
 
   @Override
   public void addSplits(List<LiveCameraSplit> splits) {
-    for (LiveCameraSplit split : splits) {
+    for (LiveCameraSplit split : ownership.keep(splits)) {
       LiveCameraOptions options = LiveCameraOptions.of(split.cameraId(), CameraUrl.parse(split.url()))
           .withTargetFps(split.targetFps());
       LiveCameraReader reader = LiveCameraReader.start(options, this::logHealth);

@@ -53,7 +53,7 @@ public final class VideoFileSource implements Source<CameraFrame, VideoFileSplit
 
   @Override
   public SourceReader<CameraFrame, VideoFileSplit> createReader(SourceReaderContext context) {
-    return new VideoFileSourceReader(context, options);
+    return new VideoFileSourceReader(context, options, new RestoredSplitOwnership<>(context, maxParallelism));
   }
 
   @Override

@@ -39,6 +39,7 @@ final class VideoFileSourceReader implements SourceReader<CameraFrame, VideoFile
 
   private final SourceReaderContext context;
   private final VideoReadOptions options;
+  private final RestoredSplitOwnership<VideoFileSplit> ownership;
   private final ArrayDeque<VideoFileSplit> queued = new ArrayDeque<>();
   private final Counter framesRead;
   private CompletableFuture<Void> available = new CompletableFuture<>();
@@ -50,14 +51,18 @@ final class VideoFileSourceReader implements SourceReader<CameraFrame, VideoFile
   /** The decoded frame not yet emitted (one-frame look-ahead to mark the last frame). */
   private VideoFrame ahead;
 
-  VideoFileSourceReader(SourceReaderContext context, VideoReadOptions options) {
+  VideoFileSourceReader(SourceReaderContext context, VideoReadOptions options,
+      RestoredSplitOwnership<VideoFileSplit> ownership) {
     this.context = context;
     this.options = options;
+    this.ownership = ownership;
     this.framesRead = context.metricGroup().counter("framesDecoded");
   }
 
   @Override
-  public void start() {}
+  public void start() {
+    ownership.start();
+  }
 
   @Override
   public InputStatus pollNext(ReaderOutput<CameraFrame> out) {
@@ -153,7 +158,7 @@ final class VideoFileSourceReader implements SourceReader<CameraFrame, VideoFile
 
   @Override
   public void addSplits(List<VideoFileSplit> splits) {
-    queued.addAll(splits);
+    queued.addAll(ownership.keep(splits));
     available.complete(null);
   }
 

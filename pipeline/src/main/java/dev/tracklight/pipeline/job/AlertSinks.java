@@ -18,7 +18,9 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  * Attaches the configured alert sinks to a job's alert stream. Alerts are small records, so they
  * leave the per-camera chains here: each sink runs with parallelism 1 (a file has one writer; one
  * Kafka producer keeps per-camera order, which the topic's camera-id key preserves per partition,
- * and so does one Kinesis writer for the camera-id partition key's shard).
+ * and so does one Kinesis writer for the camera-id partition key's shard). Their maximum
+ * parallelism is 1 too: the adaptive scheduler ({@code tracklight scale}) and reactive mode scale
+ * every operator up to its maximum.
  */
 public final class AlertSinks {
 
@@ -38,12 +40,12 @@ public final class AlertSinks {
       DataStream<String> lines = alerts.map(AlertJson::toJson).returns(Types.STRING)
           .name("alert-json").uid("alert-json");
       if (config.jsonl().isPresent()) {
-        lines.sinkTo(new JsonLinesFileSink(Path.of(config.jsonl().get()))).setParallelism(1)
+        lines.sinkTo(new JsonLinesFileSink(Path.of(config.jsonl().get()))).setParallelism(1).setMaxParallelism(1)
             .name("alerts-jsonl").uid("alerts-jsonl");
         n++;
       }
       if (config.stdout()) {
-        lines.print().setParallelism(1).name("alerts-stdout").uid("alerts-stdout");
+        lines.print().setParallelism(1).setMaxParallelism(1).name("alerts-stdout").uid("alerts-stdout");
         n++;
       }
     }
@@ -52,12 +54,12 @@ public final class AlertSinks {
       KafkaAlertSink.sinkTo(alerts, KafkaAlertSinkOptions.of(k.bootstrapServers(), k.topic())
               .withDelivery(k.exactlyOnce() ? Delivery.EXACTLY_ONCE : Delivery.AT_LEAST_ONCE)
               .withTransactionalIdPrefix(k.transactionalIdPrefix()))
-          .setParallelism(1);
+          .setParallelism(1).setMaxParallelism(1);
       n++;
     }
     if (config.kinesis().isPresent()) {
       // One writer: with one call in flight, a camera's alerts reach its shard in order.
-      KinesisAlertSink.sinkTo(alerts, config.kinesis().get()).setParallelism(1);
+      KinesisAlertSink.sinkTo(alerts, config.kinesis().get()).setParallelism(1).setMaxParallelism(1);
       n++;
     }
     return n;

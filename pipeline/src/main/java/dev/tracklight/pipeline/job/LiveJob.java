@@ -13,6 +13,7 @@ import dev.tracklight.inference.DetectorOptions;
 import dev.tracklight.inference.InvalidInputException;
 import dev.tracklight.inference.batching.BatchingConfig;
 import dev.tracklight.operators.flink.DetectAsyncFunction;
+import dev.tracklight.operators.flink.DrainingAsyncWaitOperatorFactory;
 import dev.tracklight.inference.ClassNames;
 import dev.tracklight.operators.flink.RuleFunction;
 import dev.tracklight.operators.flink.TrackingFunction;
@@ -31,10 +32,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -133,12 +132,13 @@ public final class LiveJob {
     JobConfig.Batching b = config.batching();
     BatchingConfig batching = BatchingConfig.defaults().withMaxBatch(b.maxBatch()).withMaxDelay(b.maxDelay())
         .withQueueCapacity(Math.max(b.queueCapacity(), b.maxBatch()));
-    DataStream<FrameDetections> detected = AsyncDataStream.orderedWait(
-            DataStreamUtils.reinterpretAsKeyedStream(frames, CameraFrame::cameraId, Types.STRING),
-            new DetectAsyncFunction(detector, batching), ASYNC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS,
-            ASYNC_CAPACITY)
-        .returns(FrameDetections.typeInfo())
-        .name("detect").uid("detect");
+    // Ordered async detection that drains at each checkpoint: no frame is in its state, so a
+    // rescaled restore never re-sends a camera's frame from a subtask that lost its key group.
+    DataStream<FrameDetections> detected = DataStreamUtils
+        .reinterpretAsKeyedStream(frames, CameraFrame::cameraId, Types.STRING)
+        .transform("detect", FrameDetections.typeInfo(), new DrainingAsyncWaitOperatorFactory<>(
+            new DetectAsyncFunction(detector, batching), ASYNC_TIMEOUT.toMillis(), ASYNC_CAPACITY))
+        .uid("detect");
     DataStream<FrameDetections> tracked = DataStreamUtils
         .reinterpretAsKeyedStream(detected, FrameDetections::cameraId, Types.STRING)
         .process(new TrackingFunction(config.tracking(), trackedFps))
@@ -170,9 +170,9 @@ public final class LiveJob {
     // The sinks are chains of their own, so that the cameras' chain name stays under Flink's
     // 80-character limit for metric names at parallelism 1 (where everything would chain).
     config.sinks().jsonl().ifPresent(file -> lines.sinkTo(new JsonLinesFileSink(Path.of(file)))
-        .setParallelism(1).name("jsonl").uid("jsonl").disableChaining());
+        .setParallelism(1).setMaxParallelism(1).name("jsonl").uid("jsonl").disableChaining());
     if (config.sinks().stdout()) {
-      lines.print().setParallelism(1).name("stdout").uid("stdout").disableChaining();
+      lines.print().setParallelism(1).setMaxParallelism(1).name("stdout").uid("stdout").disableChaining();
     }
     return lines;
   }

@@ -7,6 +7,7 @@ import dev.tracklight.inference.DetectorOptions;
 import dev.tracklight.inference.batching.BatchingConfig;
 import dev.tracklight.operators.annotation.AnnotationStyle;
 import dev.tracklight.operators.flink.DetectAsyncFunction;
+import dev.tracklight.operators.flink.DrainingAsyncWaitOperatorFactory;
 import dev.tracklight.operators.alerts.Alert;
 import dev.tracklight.operators.flink.RuleFunction;
 import dev.tracklight.operators.flink.TrackingFunction;
@@ -19,11 +20,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -123,12 +122,13 @@ public final class ReplayJob {
         .fromSource(new VideoFileSource(paths, read, MAX_PARALLELISM),
             WatermarkStrategy.<CameraFrame>forMonotonousTimestamps(), "video-files")
         .uid("video-files");
-    DataStream<FrameDetections> detected = AsyncDataStream.orderedWait(
-            DataStreamUtils.reinterpretAsKeyedStream(frames, CameraFrame::cameraId, Types.STRING),
-            new DetectAsyncFunction(detector, forReplay(batching, asyncTimeout)), asyncTimeout.toMillis(), TimeUnit.MILLISECONDS,
-            ASYNC_CAPACITY)
-        .returns(FrameDetections.typeInfo())
-        .name("detect").uid("detect");
+    // Drains at each checkpoint (DrainingAsyncWaitOperatorFactory): rescaled restores stay keyed.
+    DataStream<FrameDetections> detected = DataStreamUtils
+        .reinterpretAsKeyedStream(frames, CameraFrame::cameraId, Types.STRING)
+        .transform("detect", FrameDetections.typeInfo(), new DrainingAsyncWaitOperatorFactory<>(
+            new DetectAsyncFunction(detector, forReplay(batching, asyncTimeout)), asyncTimeout.toMillis(),
+            ASYNC_CAPACITY))
+        .uid("detect");
     DataStream<FrameDetections> tracked = DataStreamUtils
         .reinterpretAsKeyedStream(detected, FrameDetections::cameraId, Types.STRING)
         .process(new TrackingFunction(tracking, fps))

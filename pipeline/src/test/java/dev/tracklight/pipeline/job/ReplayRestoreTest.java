@@ -199,14 +199,14 @@ class ReplayRestoreTest {
     return n;
   }
 
-  private static JsonNode withoutRunFigures(JsonNode summary) {
+  static JsonNode withoutRunFigures(JsonNode summary) {
     com.fasterxml.jackson.databind.node.ObjectNode copy = summary.deepCopy();
     copy.remove(List.of("wall_s", "throughput_fps", "first_frame_epoch_ms", "stage_ms",
         "highlight_media_ms", "video_segments", "reel_s"));
     return copy;
   }
 
-  private static JsonNode withoutMedia(JsonNode highlights) {
+  static JsonNode withoutMedia(JsonNode highlights) {
     JsonNode copy = highlights.deepCopy();
     copy.forEach(h -> ((com.fasterxml.jackson.databind.node.ObjectNode) h).remove(List.of("clip", "thumbnail")));
     return copy;

@@ -1,0 +1,107 @@
+package dev.tracklight.pipeline.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tracklight.connectors.sink.ReplayOutputs;
+import dev.tracklight.inference.TestAssets;
+import dev.tracklight.pipeline.testing.TestClips;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code tracklight scale} on a real multi-process cluster with the adaptive scheduler and the
+ * RocksDB state backend: a replay of two videos submitted at parallelism 1 is rescaled to 2 (its
+ * cameras now in two subtasks, on two TaskManagers) and back to 1 while it runs; its outputs equal
+ * those of a replay that ran undisturbed: track lines, MOT files, alerts by id. Prints the pauses
+ * each rescale caused ({@code cluster-rescale: {...}}).
+ */
+class ClusterRescaleIT {
+
+  private static final int CLIP_FRAMES = 120;
+  private static final Duration REPLAY = Duration.ofSeconds(400);
+  private static final Pattern PAUSED = Pattern.compile("runs at parallelism (\\d+) \\(was (\\d+)\\); paused ([0-9.]+) s");
+
+  @TempDir Path temp;
+
+  @Test
+  void replayRescaledOneTwoOneEqualsAnUndisturbedReplay() throws Exception {
+    Path hall = TestClips.firstFrames(TestAssets.file("videos/people_walking_overhead_720p.mp4"), CLIP_FRAMES,
+        temp.resolve("hall.mp4"));
+    Path persons = TestClips.firstFrames(TestAssets.file("videos/persons_one_by_one_432p.mp4"), CLIP_FRAMES,
+        temp.resolve("persons.mp4"));
+    Path rules = Files.writeString(temp.resolve("rules.yaml"),
+        "rules:\n  - {type: appearance, name: people, classes: [person], min_absence_seconds: 0.5}\n");
+    List<String> videos = List.of(hall.toString(), persons.toString());
+    Map<String, String> env = Map.of("TRACKLIGHT_ASSETS", TestAssets.root().toAbsolutePath().toString());
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String jar = LocalFlinkCluster.shadedJar().toAbsolutePath().toString();
+
+    // The reference: the same replay in the embedded MiniCluster, undisturbed.
+    Path cleanOut = temp.resolve("clean");
+    List<String> clean = new ArrayList<>(List.of(java, "-Xmx2g", "-Dai.djl.offline=true", "-jar", jar, "replay"));
+    clean.addAll(videos);
+    clean.addAll(List.of("--out", cleanOut.toString(), "--rules", rules.toString(), "--alerts",
+        cleanOut.resolve("alerts.jsonl").toString()));
+    Files.createDirectories(cleanOut);
+    LocalFlinkCluster.ProcessResult cleanRun = LocalFlinkCluster.run(temp, REPLAY, clean, env, Set.of());
+    assertEquals(0, cleanRun.exitCode(), cleanRun.output());
+
+    try (LocalFlinkCluster cluster = LocalFlinkCluster.start(temp.resolve("adaptive"),
+        List.of("--taskmanagers", "2", "--slots", "1", "--scheduler", "adaptive", "--state-backend", "rocksdb"),
+        env, Set.of())) {
+      Path out = temp.resolve("rescaled");
+      Files.createDirectories(out);
+      List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "-Dai.djl.offline=true", "-jar", jar,
+          "replay"));
+      command.addAll(videos);
+      command.addAll(List.of("--out", out.toString(), "--parallelism", "1", "--rules", rules.toString(),
+          "--alerts", out.resolve("alerts.jsonl").toString(), "--jobmanager", cluster.restAddress(),
+          "--checkpoint-interval-ms", "500", "--checkpoint-dir", temp.resolve("chk").toUri().toString()));
+      Process cli = LocalFlinkCluster.launch(temp, command, env, Set.of());
+      String jobId = TaskManagerLossIT.awaitRunningJob(cluster, cli);
+      List<String> pauses = new ArrayList<>();
+      for (int parallelism : new int[] {2, 1}) {
+        long done = cluster.get("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
+        TaskManagerLossIT.awaitCheckpoints(cluster, jobId, (int) done + 2, cli);
+        LocalFlinkCluster.ProcessResult scale = LocalFlinkCluster.run(temp, Duration.ofSeconds(180), List.of(java,
+            "-Xmx256m", "-jar", jar, "scale", "--jobmanager", cluster.restAddress(), jobId, "--parallelism",
+            Integer.toString(parallelism)), Map.of(), Set.of());
+        assertEquals(0, scale.exitCode(), "scale to " + parallelism + ":\n" + scale.output() + cluster.logs());
+        Matcher m = PAUSED.matcher(scale.output());
+        assertTrue(m.find(), scale.output());
+        assertEquals(parallelism, Integer.parseInt(m.group(1)), scale.output());
+        pauses.add("{\"to\": " + parallelism + ", \"pause_s\": " + m.group(3) + "}");
+      }
+      LocalFlinkCluster.ProcessResult result = LocalFlinkCluster.await(cli, REPLAY, command);
+      assertEquals(0, result.exitCode(), "the rescaled replay failed:\n" + result.output() + cluster.logs());
+      System.out.println("cluster-rescale: {\"scheduler\": \"adaptive\", \"state_backend\": \"rocksdb\", \"rescales\": "
+          + pauses + "}");
+
+      for (String camera : List.of("hall", "persons")) {
+        ReplayOutputs a = new ReplayOutputs(cleanOut.resolve(camera));
+        ReplayOutputs b = new ReplayOutputs(out.resolve(camera));
+        List<String> lines = Files.readAllLines(b.tracksJsonl());
+        assertEquals(CLIP_FRAMES, lines.size(), camera + ": every frame once");
+        assertEquals(Files.readAllLines(a.tracksJsonl()), lines, camera + ": the same tracks and ids");
+        assertEquals(Files.readAllLines(a.tracksMot()), Files.readAllLines(b.tracksMot()), camera + " MOT");
+        JsonNode summary = LocalFlinkCluster.JSON.readTree(b.summary().toFile());
+        assertTrue(summary.path("complete").asBoolean(), summary.toString());
+      }
+      Set<String> ids = LocalFlinkCluster.alertIds(cleanOut.resolve("alerts.jsonl"));
+      assertTrue(!ids.isEmpty(), "the appearance rule fires");
+      assertEquals(ids, LocalFlinkCluster.alertIds(out.resolve("alerts.jsonl")), "the same alerts, by id");
+      assertEquals(ids.size(), Files.readAllLines(out.resolve("alerts.jsonl")).size(), "each alert once");
+    }
+  }
+}
