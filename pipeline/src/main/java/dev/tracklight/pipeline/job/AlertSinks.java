@@ -20,7 +20,9 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  * Kafka producer keeps per-camera order, which the topic's camera-id key preserves per partition,
  * and so does one Kinesis writer for the camera-id partition key's shard). Their maximum
  * parallelism is 1 too: the adaptive scheduler ({@code tracklight scale}) and reactive mode scale
- * every operator up to its maximum.
+ * every operator up to its maximum. And they never chain to the operator before them: chained at
+ * parallelism 1 they would be checkpointed under that operator's maximum parallelism, and a job
+ * rescaled to 2 (the sink then a task of its own) could not be restored.
  */
 public final class AlertSinks {
 
@@ -41,11 +43,12 @@ public final class AlertSinks {
           .name("alert-json").uid("alert-json");
       if (config.jsonl().isPresent()) {
         lines.sinkTo(new JsonLinesFileSink(Path.of(config.jsonl().get()))).setParallelism(1).setMaxParallelism(1)
+            .disableChaining()
             .name("alerts-jsonl").uid("alerts-jsonl");
         n++;
       }
       if (config.stdout()) {
-        lines.print().setParallelism(1).setMaxParallelism(1).name("alerts-stdout").uid("alerts-stdout");
+        lines.print().setParallelism(1).setMaxParallelism(1).disableChaining().name("alerts-stdout").uid("alerts-stdout");
         n++;
       }
     }
@@ -54,12 +57,13 @@ public final class AlertSinks {
       KafkaAlertSink.sinkTo(alerts, KafkaAlertSinkOptions.of(k.bootstrapServers(), k.topic())
               .withDelivery(k.exactlyOnce() ? Delivery.EXACTLY_ONCE : Delivery.AT_LEAST_ONCE)
               .withTransactionalIdPrefix(k.transactionalIdPrefix()))
-          .setParallelism(1).setMaxParallelism(1);
+          .setParallelism(1).setMaxParallelism(1).disableChaining();
       n++;
     }
     if (config.kinesis().isPresent()) {
       // One writer: with one call in flight, a camera's alerts reach its shard in order.
-      KinesisAlertSink.sinkTo(alerts, config.kinesis().get()).setParallelism(1).setMaxParallelism(1);
+      KinesisAlertSink.sinkTo(alerts, config.kinesis().get()).setParallelism(1).setMaxParallelism(1)
+          .disableChaining();
       n++;
     }
     return n;

@@ -55,8 +55,21 @@ class TaskManagerLossIT {
         List.of("--taskmanagers", "2", "--slots", "2"), env, Set.of())) {
       long t0 = System.nanoTime();
       cleanOut = temp.resolve("clean");
-      LocalFlinkCluster.ProcessResult clean = LocalFlinkCluster.await(
-          replay(cluster, videos, rules, cleanOut, "clean"), REPLAY, List.of("replay clean"));
+      Process cleanCli = replay(cluster, videos, rules, cleanOut, "clean");
+      // This cluster's default scheduler cannot rescale a running job: scale says so, exit 2.
+      String running = awaitRunningJob(cluster, cleanCli);
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      LocalFlinkCluster.ProcessResult scale = LocalFlinkCluster.run(temp, Duration.ofSeconds(60), List.of(java,
+          "-Xmx256m", "-jar", cluster.jar.toAbsolutePath().toString(), "scale", "--jobmanager", cluster.restAddress(),
+          running, "--parallelism", "1"), Map.of(), Set.of());
+      assertEquals(2, scale.exitCode(), scale.output());
+      assertTrue(scale.output().contains("expected jobmanager.scheduler: adaptive"), scale.output());
+      LocalFlinkCluster.ProcessResult badId = LocalFlinkCluster.run(temp, Duration.ofSeconds(60), List.of(java,
+          "-Xmx256m", "-jar", cluster.jar.toAbsolutePath().toString(), "scale", "--jobmanager", cluster.restAddress(),
+          "0123456789abcdef0123456789abcdef", "--parallelism", "1"), Map.of(), Set.of());
+      assertEquals(2, badId.exitCode(), badId.output());
+      assertTrue(badId.output().contains("no job 0123456789abcdef0123456789abcdef on"), badId.output());
+      LocalFlinkCluster.ProcessResult clean = LocalFlinkCluster.await(cleanCli, REPLAY, List.of("replay clean"));
       assertEquals(0, clean.exitCode(), "fault-free replay failed:\n" + clean.output() + cluster.logs());
       System.out.println("cluster-fault: {\"run\": \"clean\", \"parallelism\": 2, \"taskmanagers\": 2, \"wall_s\": "
           + seconds(System.nanoTime() - t0) + "}");
@@ -158,7 +171,7 @@ class TaskManagerLossIT {
   }
 
   /** When the job, after at least one restart, has every task RUNNING (or FINISHED) again. */
-  private static long awaitRestartedAndRunning(LocalFlinkCluster cluster, String jobId, Process cli)
+  static long awaitRestartedAndRunning(LocalFlinkCluster cluster, String jobId, Process cli)
       throws Exception {
     long deadline = System.nanoTime() + REPLAY.toNanos();
     while (System.nanoTime() < deadline) {
@@ -193,7 +206,7 @@ class TaskManagerLossIT {
     return System.nanoTime(); // the job finished first (its final checkpoint counts as the next one)
   }
 
-  private static long restarts(LocalFlinkCluster cluster, String jobId) throws Exception {
+  static long restarts(LocalFlinkCluster cluster, String jobId) throws Exception {
     // The job's numRestarts metric, as Flink's REST API reports it.
     JsonNode m = cluster.get("/jobs/" + jobId + "/metrics?get=numRestarts");
     for (JsonNode n : m) {

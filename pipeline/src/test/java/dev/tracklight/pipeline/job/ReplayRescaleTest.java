@@ -14,7 +14,6 @@ import dev.tracklight.inference.DetectorOptions;
 import dev.tracklight.inference.TestAssets;
 import dev.tracklight.inference.batching.BatchingConfig;
 import dev.tracklight.inference.engine.DeviceSpec;
-import dev.tracklight.operators.alerts.Alert;
 import dev.tracklight.operators.annotation.AnnotationStyle;
 import dev.tracklight.operators.stream.FrameDetections;
 import dev.tracklight.operators.tracking.ByteTrackConfig;
@@ -22,8 +21,6 @@ import dev.tracklight.pipeline.testing.TestClips;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -87,39 +84,35 @@ class ReplayRescaleTest {
     return env;
   }
 
-  private static List<Alert> build(StreamExecutionEnvironment env, Path out, List<Alert> alerts) {
+  private static void build(StreamExecutionEnvironment env, Path out) {
     DetectorOptions detector = DetectorOptions.forModel(
         TestAssets.root().resolve("models/yolox_nano_dynamic.onnx").toString()).withDevice(DeviceSpec.CPU);
     UnaryOperator<DataStream<FrameDetections>> tap = s -> s.map(new CountFrames())
         .returns(FrameDetections.typeInfo()).name("count").uid("count");
-    DataStream<Alert> emitted = ReplayJob.build(env, ReplayInputs.probe(List.of(hall, persons), out),
+    DataStream<dev.tracklight.operators.alerts.Alert> emitted = ReplayJob.build(env, ReplayInputs.probe(List.of(hall, persons), out),
         VideoReadOptions.defaults(), detector, BatchingConfig.defaults().withMaxBatch(4),
         ByteTrackConfig.recommended(), AnnotationStyle.defaults(), ClassNames.COCO.names(),
         Map.of("executor", "flink"), Duration.ofMinutes(2), ReplayRestoreTest.RULES, tap);
-    emitted.map(new CollectAlerts()).returns(Alert.typeInfo()).name("collect").uid("collect")
-        .setParallelism(1).setMaxParallelism(1);
-    return alerts;
+    // The real alert path: the exactly-once file sink, pinned to one subtask whatever the parallelism.
+    AlertSinks.attach(emitted, new dev.tracklight.pipeline.config.JobConfig.Alerts(
+        Optional.of(out.resolve("alerts.jsonl").toString()), false, Optional.empty()));
   }
-
-  static final List<Alert> COLLECTED = Collections.synchronizedList(new ArrayList<>());
 
   @Test
   void rescaledOneTwoOneEqualsAnUninterruptedRun() throws Exception {
-    COLLECTED.clear();
     FRAMES.set(0);
     StreamExecutionEnvironment clean = environment(1, Optional.empty());
-    build(clean, tmp.resolve("clean"), COLLECTED);
+    build(clean, tmp.resolve("clean"));
     clean.execute("replay-rescale-clean");
-    List<String> cleanAlerts = COLLECTED.stream().map(Alert::id).sorted().toList();
+    List<String> cleanAlerts = alertIds(tmp.resolve("clean/alerts.jsonl"));
 
-    COLLECTED.clear();
     Path out = tmp.resolve("rescaled");
     Optional<String> savepoint = Optional.empty();
     int[] parallelism = {1, 2};
     for (int step = 0; step < 2; step++) {
       FRAMES.set(0);
       StreamExecutionEnvironment env = environment(parallelism[step], savepoint);
-      build(env, out, COLLECTED);
+      build(env, out);
       JobClient job = env.executeAsync("replay-rescale-" + step);
       long stopAt = STOP_AFTER[step] - (step == 0 ? 0 : STOP_AFTER[0]);
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
@@ -136,7 +129,7 @@ class ReplayRescaleTest {
     }
     FRAMES.set(0);
     StreamExecutionEnvironment last = environment(1, savepoint);
-    build(last, out, COLLECTED);
+    build(last, out);
     last.execute("replay-rescale-last");
 
     for (String camera : List.of("hall", "persons")) {
@@ -157,9 +150,8 @@ class ReplayRescaleTest {
             "no staging or progress left behind");
       }
     }
-    // Alerts leave the job at least once across stops (the collector is no sink): the same set of ids.
     assertTrue(!cleanAlerts.isEmpty(), "the rules fire");
-    assertEquals(cleanAlerts, COLLECTED.stream().map(Alert::id).distinct().sorted().toList());
+    assertEquals(cleanAlerts, alertIds(out.resolve("alerts.jsonl")), "each alert once, as without rescales");
   }
 
   /** Counts frames on their way to the sink. */
@@ -171,12 +163,9 @@ class ReplayRescaleTest {
     }
   }
 
-  /** Keeps the alerts in this JVM (the MiniCluster runs here). */
-  static final class CollectAlerts implements MapFunction<Alert, Alert> {
-    @Override
-    public Alert map(Alert a) {
-      COLLECTED.add(a);
-      return a;
-    }
+  /** The alert ids of a JSON-lines alerts file, sorted, repeats kept. */
+  private static List<String> alertIds(Path file) throws java.io.IOException {
+    return Files.readAllLines(file).stream().filter(l -> !l.isBlank())
+        .map(l -> dev.tracklight.operators.alerts.AlertJson.parse(l).id()).sorted().toList();
   }
 }

@@ -1,0 +1,204 @@
+package dev.tracklight.pipeline.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tracklight.connectors.testing.KafkaTestBroker;
+import dev.tracklight.connectors.testing.RtspTestServer;
+import dev.tracklight.inference.TestAssets;
+import dev.tracklight.operators.alerts.AlertJson;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code tracklight run} (live) on a real two-TaskManager cluster: four RTSP cameras, exactly-once
+ * Kafka alerts, checkpoints every 2 s. One TaskManager is killed with SIGKILL once alerts are
+ * committed: every camera resumes on the survivor, its track ids continue from the restored
+ * tracker (no id restarts at 1, no id of another track reused), and a {@code read_committed}
+ * consumer sees no alert twice. The frames lost in the outage are reported per camera
+ * ({@code live-cluster-fault: {...}}): live video does not wait for a job that is restarting.
+ */
+class LiveTaskManagerLossIT {
+
+  private static final List<String> CAMERAS = List.of("north", "south", "east", "west");
+  private static final Duration WAIT = Duration.ofSeconds(240);
+  /** Tracks seen this shortly before the loss may be found again after it (checkpoint + track buffer). */
+  private static final long RECENT_MS = 10_000;
+  /** Ids must have gone past this before the kill, so that a tracker restarting at 1 shows. */
+  private static final int RECENT_IDS_NEEDED = 5;
+
+  @TempDir Path temp;
+
+  @Test
+  void liveCamerasResumeOnTheSurvivorWithTheirTrackIdsAndNoDuplicateAlert() throws Exception {
+    RtspTestServer.requireAvailable();
+    Path video = TestAssets.file("videos/people_walking_overhead_720p.mp4");
+    Path persons = TestAssets.file("videos/persons_one_by_one_432p.mp4");
+    RtspTestServer.Builder rtsp = RtspTestServer.builder().looping(true);
+    for (int i = 0; i < CAMERAS.size(); i++) {
+      rtsp.mount(CAMERAS.get(i), i % 2 == 0 ? video : persons);
+    }
+    Map<String, String> env = Map.of("TRACKLIGHT_ASSETS", TestAssets.root().toAbsolutePath().toString());
+    try (KafkaTestBroker kafka = KafkaTestBroker.start(); RtspTestServer cameras = rtsp.start();
+        LocalFlinkCluster cluster = LocalFlinkCluster.start(temp.resolve("cluster"),
+            List.of("--taskmanagers", "2", "--slots", "2"), env, Set.of())) {
+      kafka.createTopic("alerts", 2);
+      StringBuilder yaml = new StringBuilder("cameras:\n");
+      for (String c : CAMERAS) {
+        yaml.append("  - id: ").append(c).append("\n    url: ").append(cameras.url(c)).append("\n    fps: 4\n")
+            .append("    rules:\n      - {type: appearance, name: arrives, classes: [person], min_absence_seconds: 1.0}\n");
+      }
+      yaml.append("model: {name: yolox-nano, device: cpu, classes: [person]}\n")
+          .append("checkpointing: {interval_ms: 2000, dir: '").append(temp.resolve("chk").toUri()).append("'}\n")
+          .append("sinks:\n  jsonl: ").append(temp.resolve("tracks.jsonl")).append("\n  alerts:\n")
+          .append("    kafka: {bootstrap_servers: '").append(kafka.bootstrapServers())
+          .append("', topic: alerts, delivery: exactly_once}\n");
+      Path config = Files.writeString(temp.resolve("cameras.yaml"), yaml.toString());
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      List<String> command = List.of(java, "-Xmx512m", "-Dai.djl.offline=true", "-jar",
+          cluster.jar.toAbsolutePath().toString(), "run", "--config", config.toString(), "--parallelism", "2",
+          "--jobmanager", cluster.restAddress());
+      Process cli = LocalFlinkCluster.launch(temp, command, env, Set.of());
+      try {
+        String jobId = TaskManagerLossIT.awaitRunningJob(cluster, cli);
+        Path tracks = temp.resolve("tracks.jsonl");
+        awaitUntil(() -> !kafka.committedValues("alerts").isEmpty() && maxIds(tracks).size() == CAMERAS.size()
+                && maxIds(tracks).values().stream().allMatch(id -> id > RECENT_IDS_NEEDED),
+            "committed alerts and enough tracks on every camera", cluster, cli);
+        long linesBefore = Files.readAllLines(tracks).size();
+        long killedAt = System.currentTimeMillis();
+        cluster.killTaskManager(1);
+        TaskManagerLossIT.awaitRestartedAndRunning(cluster, jobId, cli);
+        // Every camera again, with frames from after the kill.
+        awaitUntil(() -> camerasWithTracksAfter(tracks, killedAt).containsAll(CAMERAS),
+            "track lines of every camera after the loss", cluster, cli);
+        cluster.get("/jobs/" + jobId); // still there
+        cancel(cluster, jobId);
+
+        List<JsonNode> lines = new ArrayList<>();
+        for (String l : Files.readAllLines(tracks)) {
+          lines.add(LocalFlinkCluster.JSON.readTree(l));
+        }
+        assertTrue(lines.size() >= linesBefore, "the file sink kept its committed lines");
+        StringBuilder report = new StringBuilder();
+        for (String camera : CAMERAS) {
+          List<JsonNode> own = lines.stream().filter(n -> n.path("camera").asText().equals(camera)).toList();
+          long lastBefore = own.stream().mapToLong(n -> n.path("timestamp_ms").asLong())
+              .filter(t -> t < killedAt).max().orElseThrow();
+          long firstAfter = own.stream().mapToLong(n -> n.path("timestamp_ms").asLong())
+              .filter(t -> t >= killedAt).min().orElseThrow();
+          int maxIdBefore = 0;
+          Set<Integer> recentBefore = new HashSet<>();
+          Set<Integer> idsAfter = new HashSet<>();
+          for (JsonNode n : own) {
+            long t = n.path("timestamp_ms").asLong();
+            for (JsonNode track : n.path("tracks")) {
+              int id = track.path("id").asInt();
+              if (t < killedAt) {
+                maxIdBefore = Math.max(maxIdBefore, id);
+                if (t >= killedAt - RECENT_MS) {
+                  recentBefore.add(id);
+                }
+              } else {
+                idsAfter.add(id);
+              }
+            }
+          }
+          // Restored tracker: an id after the gap is a track from just before it (found again)
+          // or a new one above every id handed out before. A tracker started afresh would hand out
+          // 1, 2, ... again: ids of tracks long gone.
+          for (int id : idsAfter) {
+            assertTrue(id > maxIdBefore || recentBefore.contains(id), camera + ": id " + id + " after the loss is"
+                + " neither a recent track " + recentBefore + " nor new (ids before went up to " + maxIdBefore + ")");
+          }
+          assertTrue(maxIdBefore > RECENT_IDS_NEEDED, camera + ": too few tracks before the loss to tell: " + maxIdBefore);
+          report.append(report.length() == 0 ? "" : ", ").append("\"").append(camera).append("\": {\"gap_ms\": ")
+              .append(firstAfter - lastBefore).append(", \"max_id_before\": ").append(maxIdBefore)
+              .append(", \"ids_after\": ").append(idsAfter.size()).append("}");
+        }
+        List<String> alerts = kafka.committedValues("alerts");
+        Set<String> ids = new HashSet<>();
+        for (String a : alerts) {
+          assertTrue(ids.add(AlertJson.parse(a).id()), "an alert committed twice: " + a);
+        }
+        System.out.println("live-cluster-fault: {\"cameras\": {" + report + "}, \"committed_alerts\": " + alerts.size()
+            + ", \"restarts\": " + TaskManagerLossIT.restarts(cluster, jobId) + "}");
+      } finally {
+        cli.destroy();
+        cli.waitFor();
+      }
+    }
+  }
+
+  private static void cancel(LocalFlinkCluster cluster, String jobId) throws Exception {
+    java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://" + cluster.restAddress() + "/jobs/" + jobId + "?mode=cancel"))
+        .method("PATCH", java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+        java.net.http.HttpResponse.BodyHandlers.discarding());
+  }
+
+  /** Each camera's highest track id so far. */
+  private static Map<String, Integer> maxIds(Path tracks) {
+    Map<String, Integer> max = new HashMap<>();
+    try {
+      if (Files.exists(tracks)) {
+        for (String l : Files.readAllLines(tracks)) {
+          JsonNode n = LocalFlinkCluster.JSON.readTree(l);
+          for (JsonNode t : n.path("tracks")) {
+            max.merge(n.path("camera").asText(), t.path("id").asInt(), Math::max);
+          }
+        }
+      }
+    } catch (java.io.IOException e) {
+      // a line being written: read again next time
+    }
+    return max;
+  }
+
+  /** Cameras with a track line whose event time is at or after {@code sinceMs} (epoch ms). */
+  private static Set<String> camerasWithTracksAfter(Path tracks, long sinceMs) {
+    Set<String> cameras = new HashSet<>();
+    try {
+      if (!Files.exists(tracks)) {
+        return cameras;
+      }
+      for (String l : Files.readAllLines(tracks)) {
+        JsonNode n = LocalFlinkCluster.JSON.readTree(l);
+        if (n.path("timestamp_ms").asLong() >= sinceMs && n.path("tracks").size() > 0) {
+          cameras.add(n.path("camera").asText());
+        }
+      }
+    } catch (java.io.IOException e) {
+      // a line being written: read again next time
+    }
+    return cameras;
+  }
+
+  interface Check {
+    boolean ok() throws Exception;
+  }
+
+  private static void awaitUntil(Check check, String what, LocalFlinkCluster cluster, Process cli) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!cli.isAlive()) {
+        throw new AssertionError("run exited early:\n" + LocalFlinkCluster.output(cli) + cluster.logs());
+      }
+      if (check.ok()) {
+        return;
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("no " + what + " within " + WAIT + ":\n" + LocalFlinkCluster.output(cli) + cluster.logs());
+  }
+}
