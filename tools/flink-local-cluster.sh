@@ -73,6 +73,7 @@ is_port "$rpc_port" || die "--rpc-port must be a port number 1..65535, got '$rpc
 case "$scheduler" in default|adaptive) ;; *) die "--scheduler must be default or adaptive, got '$scheduler'" ;; esac
 case "$state_backend" in hashmap|rocksdb) ;; *) die "--state-backend must be hashmap or rocksdb, got '$state_backend'" ;; esac
 state="${state:-${TMPDIR:-/tmp}/tracklight-flink-$rest_port}"
+rocksdb_dir="${TMPDIR:-/tmp}/tl-rocksdb-$rest_port"
 
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
@@ -111,10 +112,11 @@ stop_cluster() {
   local f
   for f in $(taskmanager_pidfiles); do stop_one "$f"; done
   stop_one "$state/jobmanager.pid"
+  rm -rf "$rocksdb_dir"
 }
 
 write_config() {
-  mkdir -p "$state/conf" "$state/log" "$state/tmp" "$state/plugins"
+  mkdir -p "$state/conf" "$state/log" "$state/tmp" "$state/plugins" "$rocksdb_dir"
   # Memory: sized for a 24 GB / 2-core machine shared with other work. The TaskManager runs two
   # ONNX models at most (their weights and arenas are native memory, outside Flink's budget, hence
   # the generous JVM overhead) and frames of 2.7 MB each in task heap; no managed memory is used
@@ -161,9 +163,13 @@ parallelism:
 # class loader per JVM only: loaded child-first from each job's jar, the second job on a TaskManager
 # fails with "Native Library ... already loaded in another classloader". Their Java bindings are on
 # the TaskManager's class path (the shaded jar; lib/ on a Flink distribution), so load them from there.
+# Kafka's clients too: here the TaskManager's class path is the job's own jar, and Kafka instantiates
+# classes by name (its JmxReporter) through the context class loader, so a child-first copy of the
+# client meets the parent's copy of the class ("ClassCastException: ... JmxReporter"). On a stock
+# Flink distribution, whose lib/ has no Kafka, the job jar's copy is the only one.
 classloader:
   parent-first-patterns:
-    additional: [ai.djl., ai.onnxruntime., org.bytedeco.]
+    additional: [ai.djl., ai.onnxruntime., org.bytedeco., org.apache.kafka.]
 # tracklight replay's progress bar reads the sink's metrics over REST; the JobManager refreshes
 # them this often (default 10 s: a bar that jumps in 10 s steps).
 metrics:
@@ -185,6 +191,10 @@ jobmanager.adaptive-scheduler.submission.resource-stabilization-timeout: 2 s
 # Where a job that checkpoints keeps its state while it runs (the checkpoints go to the job's
 # --checkpoint-dir either way): on the heap, or in RocksDB on local disk (spills to disk, larger state).
 state.backend.type: $state_backend
+# RocksDB names its LOG file after the database path, inside Flink's log folder: under a deep
+# temporary folder (test runs) a rescale's temporary database gives a name past the file system's
+# 255 bytes. A short local folder keeps it within.
+state.backend.rocksdb.localdir: $rocksdb_dir
 EOF
   # Flink's entry points log through log4j2 to \${log.file}; the jar's own log4j2.properties (CLI:
   # warnings to stderr) would otherwise win.

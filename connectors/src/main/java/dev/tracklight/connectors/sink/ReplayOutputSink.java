@@ -52,6 +52,7 @@ public final class ReplayOutputSink implements Sink<FrameDetections>,
     SupportsWriterState<FrameDetections, ReplayProgressState> {
 
   private static final long serialVersionUID = 1L;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReplayOutputSink.class);
 
   /**
    * What the sink must know of one input video.
@@ -151,6 +152,9 @@ public final class ReplayOutputSink implements Sink<FrameDetections>,
           state = ReplayProgressFiles.read(outputs, checkpoint.getAsLong()).orElse(null);
         }
         if (state != null) {
+          LOG.info("subtask {} of {} resumes {} at frame {} ({} state, checkpoint {})", task.getIndexOfThisSubtask(),
+              task.getNumberOfParallelSubtasks(), id, state.frames(), given.containsKey(id) ? "its own" : "a moved",
+              checkpoint.getAsLong());
           open.put(id, ReplayOutputFiles.resume(outputs, v.width(), v.height(), v.frameRate(), names, style, state));
         }
       }

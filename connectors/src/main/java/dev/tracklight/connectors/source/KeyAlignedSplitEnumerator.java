@@ -33,6 +33,8 @@ import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
  */
 public final class KeyAlignedSplitEnumerator<S extends SourceSplit> implements SplitEnumerator<S, List<S>> {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KeyAlignedSplitEnumerator.class);
+
   private final SplitEnumeratorContext<S> context;
   private final int maxParallelism;
   private final List<S> pending;
@@ -77,6 +79,8 @@ public final class KeyAlignedSplitEnumerator<S extends SourceSplit> implements S
   @SuppressWarnings("unchecked")
   public void handleSourceEvent(int subtaskId, SourceEvent event) {
     if (event instanceof RestoredSplitsReport<?> report) {
+      LOG.info("subtask {} of {} returned {} restored split(s)", subtaskId, context.currentParallelism(),
+          report.returned().size());
       pending.addAll((List<S>) report.returned());
       reported.add(subtaskId);
       served.remove(subtaskId); // a new reader instance: it needs its splits and the signal
@@ -103,6 +107,7 @@ public final class KeyAlignedSplitEnumerator<S extends SourceSplit> implements S
     for (Iterator<S> it = pending.iterator(); it.hasNext(); ) {
       S split = it.next();
       if (subtaskOf(split.splitId(), maxParallelism, parallelism) == subtaskId) {
+        LOG.info("split {} to subtask {} of {}", split.splitId(), subtaskId, parallelism);
         context.assignSplit(split, subtaskId);
         it.remove();
       }

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,7 +33,8 @@ class ClusterRescaleIT {
   private static final Duration REPLAY = Duration.ofSeconds(400);
   private static final Pattern PAUSED = Pattern.compile("runs at parallelism (\\d+) \\(was (\\d+)\\); paused ([0-9.]+) s");
 
-  @TempDir Path temp;
+  // Kept when the test fails: the cluster's logs are under it.
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path temp;
 
   @Test
   void replayRescaledOneTwoOneEqualsAnUndisturbedReplay() throws Exception {

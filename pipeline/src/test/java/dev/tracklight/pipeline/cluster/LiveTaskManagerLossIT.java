@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,7 +38,8 @@ class LiveTaskManagerLossIT {
   /** Ids must have gone past this before the kill, so that a tracker restarting at 1 shows. */
   private static final int RECENT_IDS_NEEDED = 5;
 
-  @TempDir Path temp;
+  // Kept when the test fails: the cluster's logs are under it.
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path temp;
 
   @Test
   void liveCamerasResumeOnTheSurvivorWithTheirTrackIdsAndNoDuplicateAlert() throws Exception {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,7 +38,8 @@ class TaskManagerLossIT {
   /** The kill waits for this many completed checkpoints: proof the restore starts mid-way. */
   private static final int CHECKPOINTS_BEFORE_KILL = 2;
 
-  @TempDir Path temp;
+  // Kept when the test fails: the cluster's logs are under it.
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path temp;
 
   @Test
   void replaySurvivesTheLossOfATaskManagerWithIdenticalOutputsOnBothStateBackends() throws Exception {
