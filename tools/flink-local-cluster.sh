@@ -7,6 +7,7 @@
 #   tools/flink-local-cluster.sh start [--taskmanagers N] [--slots N] [--scheduler default|adaptive]
 #                                      [--state-backend hashmap|rocksdb] [--rest-port P] [--rpc-port P]
 #                                      [--state-dir DIR] [--jar JAR]
+#   tools/flink-local-cluster.sh start --application "run --config FILE" [--reactive] [options above]
 #   tools/flink-local-cluster.sh add-taskmanager [--rest-port P] [--state-dir DIR]
 #   tools/flink-local-cluster.sh stop  [--rest-port P] [--state-dir DIR]
 #
@@ -22,6 +23,10 @@
 # Failure detection: heartbeats every 1 s, a TaskManager silent for 10 s is lost (Flink's defaults
 # are 10 s and 50 s; a loopback cluster has no network to wait for). The scheduler "adaptive" lets
 # `tracklight scale` change a running job's parallelism (declarative resource requirements).
+# --application ARGS starts an application cluster instead: its JobManager runs `tracklight ARGS`
+# (space-separated, no quoting) as the cluster's one job; --reactive adds Flink's reactive mode, in
+# which the job always runs at the parallelism the TaskManagers' slots allow: add-taskmanager raises
+# it, losing one lowers it.
 #
 # The TaskManager inherits TRACKLIGHT_ASSETS from the caller but needs it only to resolve model
 # names: the replay client pins the model to an absolute path, and videos and outputs are absolute
@@ -37,6 +42,8 @@ slots=2
 taskmanagers=1
 scheduler=default
 state_backend=hashmap
+application=""
+reactive=false
 state=""
 jar="$here/pipeline/target/tracklight.jar"
 # Bounded waits: a JVM start plus TaskManager registration takes ~10-20 s on 2 busy cores.
@@ -55,6 +62,8 @@ while [ $# -gt 0 ]; do
     --taskmanagers) [ $# -ge 2 ] || usage; taskmanagers="$2"; shift 2 ;;
     --scheduler) [ $# -ge 2 ] || usage; scheduler="$2"; shift 2 ;;
     --state-backend) [ $# -ge 2 ] || usage; state_backend="$2"; shift 2 ;;
+    --application) [ $# -ge 2 ] || usage; application="$2"; shift 2 ;;
+    --reactive) reactive=true; shift ;;
     --state-dir) [ $# -ge 2 ] || usage; state="$2"; shift 2 ;;
     --jar) [ $# -ge 2 ] || usage; jar="$2"; shift 2 ;;
     *) usage ;;
@@ -72,6 +81,9 @@ is_port "$rpc_port" || die "--rpc-port must be a port number 1..65535, got '$rpc
   || die "--taskmanagers must be 1..8, got '$taskmanagers'"
 case "$scheduler" in default|adaptive) ;; *) die "--scheduler must be default or adaptive, got '$scheduler'" ;; esac
 case "$state_backend" in hashmap|rocksdb) ;; *) die "--state-backend must be hashmap or rocksdb, got '$state_backend'" ;; esac
+if [ "$reactive" = true ] && [ -z "$application" ]; then
+  die "--reactive needs --application: reactive mode runs an application cluster's one job"
+fi
 state="${state:-${TMPDIR:-/tmp}/tracklight-flink-$rest_port}"
 rocksdb_dir="${TMPDIR:-/tmp}/tl-rocksdb-$rest_port"
 
@@ -182,6 +194,7 @@ heartbeat:
   interval: 1000
   timeout: 10000
 jobmanager.scheduler: $( [ "$scheduler" = adaptive ] && echo Adaptive || echo Default )
+scheduler-mode: $( [ "$reactive" = true ] && echo reactive || echo default )
 # Adaptive scheduler (tracklight scale): rescale within seconds of a request or a new TaskManager
 # instead of Flink's defaults (30 s cool-down, 60 s to let resources settle), which suit a large
 # fleet whose machines come and go, not a loopback cluster.
@@ -289,7 +302,13 @@ case "$cmd" in
     jm_jvm="$(sed -n 1p <<<"$jm_params")"; jm_dyn="$(sed -n 2p <<<"$jm_params")"
     tm_params="$(resource_params GET_TM_RESOURCE_PARAMS)"
     tm_jvm="$(sed -n 1p <<<"$tm_params")"; tm_dyn="$(sed -n 2p <<<"$tm_params")"
-    start_process jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint "$jm_jvm" "$jm_dyn"
+    if [ -n "$application" ]; then
+      # The application's main is the CLI itself, from the same jar (on the JobManager's class path).
+      start_process jobmanager org.apache.flink.container.entrypoint.StandaloneApplicationClusterEntryPoint \
+        "$jm_jvm" "$jm_dyn --job-classname dev.tracklight.pipeline.cli.TracklightMain $application"
+    else
+      start_process jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint "$jm_jvm" "$jm_dyn"
+    fi
     rm -f "$state"/log/taskmanager-*.log "$state"/log/taskmanager-*.out
     printf '%s\n%s\n' "$tm_jvm" "$tm_dyn" >"$state/conf/taskmanager.params"
     echo "$jar" >"$state/conf/jar"
