@@ -9,12 +9,15 @@ import java.util.Optional;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.client.program.StreamContextEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Where a job runs: an embedded MiniCluster in this process (the default: nothing to install), or a
  * running Flink cluster reached through its REST endpoint ({@code --jobmanager HOST:PORT}), to which
- * the same shaded jar is shipped. The graph is identical either way.
+ * the same shaded jar is shipped, or, when the CLI's main runs inside a Flink cluster's JobManager
+ * (application mode: the Flink Kubernetes Operator's {@code FlinkDeployment} with {@code job.jarURI},
+ * or {@code flink run}), the environment that cluster provides. The graph is identical either way.
  */
 public final class JobEnvironments {
 
@@ -41,11 +44,24 @@ public final class JobEnvironments {
             + " expected the REST address of a Flink cluster, e.g. flink-jm:8081");
       }
       env = StreamExecutionEnvironment.createRemoteEnvironment(hostPort[0], port, conf, ownJar().toString());
+    } else if (clusterContext(conf) instanceof StreamContextEnvironment context) {
+      // Started by a cluster (application mode): an embedded MiniCluster inside a JobManager would
+      // run the job on the JobManager's own CPU and memory, so the cluster's environment is used.
+      env = context;
     } else {
       env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
     }
     env.setParallelism(parallelism);
     return env;
+  }
+
+  /**
+   * The environment Flink's client set for this thread, when the main was started by a cluster
+   * ({@link StreamContextEnvironment}); anything else (a plain local environment, or a test's
+   * MiniCluster context) keeps the embedded cluster the CLI always started.
+   */
+  private static StreamExecutionEnvironment clusterContext(Configuration conf) {
+    return StreamExecutionEnvironment.getExecutionEnvironment(conf);
   }
 
   /** Fails fast on a parallelism out of {@code 1..}{@link ReplayJob#MAX_PARALLELISM}. */
