@@ -36,7 +36,8 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * <p><b>Metrics</b> (subtask group): {@code inferenceLatencyMs} (histogram, submit to result),
  * {@code batchSize} (histogram of the shared service), {@code queueDepth}, {@code meanQueueWaitMs},
  * {@code meanBatchInferenceMs} (gauges), {@code inferenceFailures}, {@code inferenceTimeouts}
- * (counters), and per camera {@code camera.<id>.framesPerSecond} (meter).
+ * (counters), and per camera {@code camera.<id>.framesPerSecond} (meter; a key-value group, so
+ * Prometheus sees one metric with a {@code camera} label, not one metric per camera).
  */
 public final class DetectAsyncFunction extends RichAsyncFunction<CameraFrame, FrameDetections> {
 
@@ -73,7 +74,7 @@ public final class DetectAsyncFunction extends RichAsyncFunction<CameraFrame, Fr
       metrics.gauge("meanQueueWaitMs", stats::meanQueueWaitMs);
       metrics.gauge("meanBatchInferenceMs", stats::meanInferenceMs);
     }
-    cameras = metrics.addGroup("camera");
+    cameras = metrics;
     framesPerSecond = new HashMap<>();
   }
 
@@ -81,7 +82,7 @@ public final class DetectAsyncFunction extends RichAsyncFunction<CameraFrame, Fr
   public void asyncInvoke(CameraFrame frame, ResultFuture<FrameDetections> result) {
     long submitted = System.nanoTime(); // measurement only
     Meter rate = framesPerSecond.computeIfAbsent(frame.cameraId(),
-        id -> cameras.addGroup(id).meter("framesPerSecond", new MeterView(60)));
+        id -> cameras.addGroup("camera", id).meter("framesPerSecond", new MeterView(60)));
     lease.service().submit(frame.cameraId(), frame.image()).whenComplete((detections, error) -> {
       if (error != null) {
         failures.inc();

@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigConstants;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.client.program.StreamContextEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -93,7 +95,12 @@ public final class JobEnvironments {
    */
   public static Configuration configuration(Optional<String> jobManager, Duration checkpointInterval,
       Optional<String> checkpointDir) {
-    Configuration conf = new Configuration();
+    // An embedded cluster reports metrics as a cluster configured by the same config.yaml would
+    // (the container image's `run` and `batch-worker` serve Prometheus like its TaskManagers); a
+    // remote cluster has its own configuration.
+    String confDir = System.getenv(ConfigConstants.ENV_FLINK_CONF_DIR);
+    Configuration conf = jobManager.isEmpty() && confDir != null && !confDir.isBlank()
+        ? metricSettings(Path.of(confDir)) : new Configuration();
     if (checkpointInterval.isZero()) {
       // Without checkpoints a restart would replay from the start: fail fast and say why instead.
       conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
@@ -126,6 +133,26 @@ public final class JobEnvironments {
       conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
     }
     return conf;
+  }
+
+  /**
+   * The {@code metrics.*} settings (reporters, scope formats) of the Flink configuration in
+   * {@code confDir}, and nothing else: memory, addresses and ports there are meant for standalone
+   * processes, not for an embedded cluster.
+   */
+  static Configuration metricSettings(Path confDir) {
+    if (!Files.isRegularFile(confDir.resolve(GlobalConfiguration.FLINK_CONF_FILENAME))) {
+      throw new InvalidInputException(ConfigConstants.ENV_FLINK_CONF_DIR + "=" + confDir + " has no "
+          + GlobalConfiguration.FLINK_CONF_FILENAME + "; unset it or point it at a Flink configuration folder");
+    }
+    Configuration all = GlobalConfiguration.loadConfiguration(confDir.toString());
+    java.util.Map<String, String> metrics = new java.util.HashMap<>();
+    all.toMap().forEach((key, value) -> {
+      if (key.startsWith("metrics.")) {
+        metrics.put(key, value);
+      }
+    });
+    return Configuration.fromMap(metrics);
   }
 
   /** The shaded jar this CLI runs from, shipped to the cluster as the job jar. */
