@@ -89,11 +89,12 @@ resource_params() {
 }
 
 # The GPU discovery driver is an external-resource driver, which Flink loads from plugins only:
-# the shaded jar itself serves as that plugin when config.yaml or FLINK_PROPERTIES names it.
+# when config.yaml or FLINK_PROPERTIES names it, the shaded jar writes it out as a small plugin jar
+# (not the whole shaded jar: its Flink service entries would be registered twice).
 lay_out_gpu_plugin() {
   if grep -qs 'ScriptGpuDriverFactory' "$conf/config.yaml" || [[ "${FLINK_PROPERTIES:-}" == *ScriptGpuDriverFactory* ]]; then
-    mkdir -p "$plugins/tracklight-gpu"
-    ln -sf "$jar" "$plugins/tracklight-gpu/tracklight.jar"
+    java -cp "$jar" dev.tracklight.operators.flink.gpu.GpuDriverPlugin "$plugins/tracklight-gpu/tracklight-gpu.jar" \
+      || die "could not write the GPU driver plugin into $plugins"
   fi
 }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tracklight.inference.TestAssets;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -29,7 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code FLINK_PROPERTIES}, form a cluster (one TaskManager with the config file's 2 slots), each
  * role is the exec'ed JVM itself (PID 1 in a container, so SIGTERM reaches Flink), both serve
  * Prometheus metrics, {@code health} answers for each role and fails once it is gone, CLI roles
- * reach the {@code tracklight} CLI, and bad usage exits 2 with one line.
+ * reach the {@code tracklight} CLI, and bad usage exits 2 with one line. The TaskManager declares
+ * 2 GPUs through Flink's external-resource framework (the GPU driver as a plugin, a discovery
+ * script reporting {@code 0,1}), and a replay submitted with {@code --device auto} has its
+ * inference operator take one of those GPUs.
  */
 class DockerEntrypointIT {
 
@@ -55,12 +59,22 @@ class DockerEntrypointIT {
         "jobmanager.memory.process.size: 1g", "taskmanager.memory.process.size: 1536m",
         "taskmanager.memory.jvm-overhead.min: 256m", "taskmanager.memory.jvm-overhead.max: 256m",
         "taskmanager.memory.managed.size: 64m", "io.tmp.dirs: " + tmp);
+    // The TaskManager "has 2 GPUs": Flink's external-resource framework runs the discovery script
+    // through the GPU driver, which the entrypoint lays out as a Flink plugin.
+    Path discover = tmp.resolve("discover.sh");
+    Path discoverArgs = tmp.resolve("discover.args");
+    Files.writeString(discover, "#!/bin/sh\necho \"$@\" > \"$3\"\necho 0,1\n");
+    assertTrue(discover.toFile().setExecutable(true));
+    String gpus = String.join("\n", "external-resources: gpu", "external-resource.gpu.amount: 2",
+        "external-resource.gpu.driver-factory.class: dev.tracklight.operators.flink.gpu.ScriptGpuDriverFactory",
+        "external-resource.gpu.param.discovery-script.path: " + discover,
+        "external-resource.gpu.param.discovery-script.args: --probe " + discoverArgs);
     Process jm = start(entrypoint, jar, "jm", Map.of("FLINK_PROPERTIES", common + "\nmetrics.reporter.prom.port: " + jmMetrics),
         "jobmanager");
     Process tm = null;
     try {
-      tm = start(entrypoint, jar, "tm", Map.of("FLINK_PROPERTIES", common + "\nmetrics.reporter.prom.port: " + tmMetrics),
-          "taskmanager");
+      tm = start(entrypoint, jar, "tm", Map.of("FLINK_PROPERTIES",
+          common + "\nmetrics.reporter.prom.port: " + tmMetrics + "\n" + gpus), "taskmanager");
       JsonNode overview = awaitTaskManager(rest, jm, tm);
       assertEquals(1, overview.path("taskmanagers").asInt(), overview.toString());
       assertEquals(2, overview.path("slots-total").asInt(), "the image's config.yaml gives 2 slots: " + overview);
@@ -80,6 +94,15 @@ class DockerEntrypointIT {
       // health, per role
       assertEquals(0, health(entrypoint, jar, "jm", Map.of("TRACKLIGHT_REST_PORT", Integer.toString(rest))).exit);
       assertEquals(0, health(entrypoint, jar, "tm", Map.of("TRACKLIGHT_METRICS_PORT", Integer.toString(tmMetrics))).exit);
+
+      // The inference operator takes its device from the TaskManager's GPUs: `auto` becomes
+      // gpu:0 / gpu:1 by subtask, which this CPU-only build cannot open, a clear error naming both.
+      assertEquals("2 --probe " + discoverArgs, Files.readString(discoverArgs).strip(), "the script's arguments");
+      Result replay = runJava(jar, "replay", TestAssets.file("videos/dog_golden_retriever_swimming_360x204_h264.mp4").toString(), "--out", tmp.resolve("out").toString(),
+          "--jobmanager", "127.0.0.1:" + rest, "--device", "auto", "--parallelism", "2");
+      assertNotEquals(0, replay.exit, replay.output);
+      assertTrue(Pattern.compile("device gpu:[01] \\(this TaskManager's GPUs from Flink's external resource 'gpu': \\[0, 1\\]\\)")
+          .matcher(replay.output).find(), replay.output + logs());
 
       // SIGTERM (docker stop, pod deletion) ends the TaskManager; health then fails
       tm.destroy();
@@ -148,6 +171,17 @@ class DockerEntrypointIT {
 
   private Result health(Path entrypoint, Path jar, String work, Map<String, String> env) throws Exception {
     return run(entrypoint, jar, work, env, "health");
+  }
+
+  /** The CLI as a separate process, as a user submits a job to the cluster. */
+  private Result runJava(Path jar, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx1g", "-Dai.djl.offline=true", "-jar", jar.toString()));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).directory(tmp.toFile()).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(180, TimeUnit.SECONDS));
+    return new Result(p.exitValue(), out);
   }
 
   private JsonNode awaitTaskManager(int rest, Process jm, Process tm) throws Exception {
