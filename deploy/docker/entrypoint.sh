@@ -92,7 +92,7 @@ resource_params() {
 # when config.yaml or FLINK_PROPERTIES names it, the shaded jar writes it out as a small plugin jar
 # (not the whole shaded jar: its Flink service entries would be registered twice).
 lay_out_gpu_plugin() {
-  if grep -qs 'ScriptGpuDriverFactory' "$conf/config.yaml" || [[ "${FLINK_PROPERTIES:-}" == *ScriptGpuDriverFactory* ]]; then
+  if grep -qs '^[^#]*ScriptGpuDriverFactory' "$conf/config.yaml" || [[ "${FLINK_PROPERTIES:-}" == *ScriptGpuDriverFactory* ]]; then
     java -cp "$jar" dev.tracklight.operators.flink.gpu.GpuDriverPlugin "$plugins/tracklight-gpu/tracklight-gpu.jar" \
       || die "could not write the GPU driver plugin into $plugins"
   fi
