@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracklight.connectors.testing.RtspTestServer;
 import dev.tracklight.connectors.video.VideoReadOptions;
 import dev.tracklight.inference.ClassNames;
 import dev.tracklight.inference.DetectorOptions;
@@ -13,6 +14,8 @@ import dev.tracklight.inference.batching.BatchingConfig;
 import dev.tracklight.inference.engine.DeviceSpec;
 import dev.tracklight.operators.annotation.AnnotationStyle;
 import dev.tracklight.operators.tracking.ByteTrackConfig;
+import dev.tracklight.pipeline.config.JobConfig;
+import dev.tracklight.pipeline.config.JobConfigLoader;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -44,7 +47,9 @@ import org.junit.jupiter.api.io.TempDir;
  * reads them) serves {@code /metrics} while a replay runs, and it carries Tracklight's operator
  * metrics with values that moved (frames decoded and inferred, batch sizes, latency quantiles,
  * fps per camera as a {@code camera} label) and every Tracklight metric the Grafana dashboard in
- * {@code deploy/grafana} charts, except the live-camera ones listed in {@link #LIVE_ONLY}.
+ * {@code deploy/grafana} charts, except the live-camera ones listed in {@link #LIVE_ONLY}, which a
+ * live job on a real RTSP camera serves in the second test (frames skipped by fps sampling, the
+ * connection and its state, frames decoded, the capture-to-tracks lag).
  */
 class PrometheusScrapeTest {
 
@@ -114,6 +119,55 @@ class PrometheusScrapeTest {
     for (String name : charted) {
       if (!LIVE_ONLY.contains(name) && name.startsWith("flink_taskmanager_job_task_operator_")) {
         assertTrue(names(scrape).contains(name), "the dashboard charts " + name + ", which is not scraped");
+      }
+    }
+  }
+
+  @Test
+  void aLiveJobsCameraMetricsAreScrapeable() throws Exception {
+    RtspTestServer.requireAvailable();
+    Path video = TestAssets.file("videos/dog_golden_retriever_swimming_360x204_h264.mp4");
+    try (RtspTestServer camera = RtspTestServer.builder().mount("cam", video).start()) {
+      Path yaml = Files.writeString(out.resolve("cameras.yaml"), """
+          cameras:
+            - {id: lobby, url: '%s', fps: 5}
+          model: {max_batch: 4}
+          batching: {max_batch: 4, max_delay_ms: 5}
+          sinks: {jsonl: '%s'}
+          highlights: {clips_dir: '%s'}
+          """.formatted(camera.url("cam"), out.resolve("tracks.jsonl"), out.resolve("clips")));
+      JobConfig config = JobConfigLoader.load(yaml);
+      StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+          JobEnvironments.configuration(Optional.empty(), Duration.ZERO, Optional.empty()));
+      env.setParallelism(1);
+      DetectorOptions detector = DetectorOptions.forModel(TestAssets.file("models/yolox_nano_dynamic.onnx").toString())
+          .withDevice(DeviceSpec.CPU).withMaxBatch(4);
+      LiveJob.build(env, config, detector, ClassNames.COCO.names());
+      JobClient job = env.executeAsync("prometheus-scrape-live");
+      String scrape = "";
+      try {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+          scrape = scrape();
+          if (value(scrape, "flink_taskmanager_job_task_operator_frameToTracksLatencyMs_count", "") >= 5
+              && value(scrape, "flink_taskmanager_job_task_operator_camera_framesSkipped", "camera=\"lobby\"") > 0) {
+            break;
+          }
+          Thread.sleep(500);
+        }
+      } finally {
+        job.cancel().get();
+      }
+      Files.writeString(out.resolve("scrape-live.txt"), scrape);
+      String lobby = "camera=\"lobby\"";
+      // the camera streams at its own rate (24 fps) and the job samples 5: the rest are skipped
+      assertTrue(value(scrape, "flink_taskmanager_job_task_operator_camera_framesSkipped", lobby) > 0, names(scrape).toString());
+      assertTrue(value(scrape, "flink_taskmanager_job_task_operator_camera_framesDecoded", lobby) >= 5);
+      assertEquals(1, value(scrape, "flink_taskmanager_job_task_operator_camera_connections", lobby));
+      assertEquals(1, value(scrape, "flink_taskmanager_job_task_operator_camera_state", lobby), "1 = streaming");
+      assertTrue(value(scrape, "flink_taskmanager_job_task_operator_frameToTracksLatencyMs", "quantile=\"0.5\"") > 0);
+      for (String name : LIVE_ONLY) {
+        assertTrue(names(scrape).contains(name), "the dashboard charts " + name + ", which the live job does not serve");
       }
     }
   }
