@@ -66,6 +66,11 @@ public final class JobEnvironments {
     return StreamExecutionEnvironment.getExecutionEnvironment(conf);
   }
 
+  /** Whether a cluster started this main (application mode): see {@link #clusterContext}. */
+  static boolean startedByCluster() {
+    return clusterContext(new Configuration()) instanceof StreamContextEnvironment;
+  }
+
   /** Fails fast on a parallelism out of {@code 1..}{@link ReplayJob#MAX_PARALLELISM}. */
   static void requireParallelism(int parallelism) {
     if (parallelism < 1 || parallelism > ReplayJob.MAX_PARALLELISM) {
@@ -118,19 +123,22 @@ public final class JobEnvironments {
       conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
       // In-flight frames are part of a checkpoint (megabytes each): they need file storage, not
       // the JobManager's heap. Locally a temp folder will do; a cluster needs a shared one.
-      String dir = checkpointDir.orElseGet(() -> {
-        if (jobManager.isPresent()) {
-          throw new InvalidInputException("--checkpoint-dir is required with checkpoints on a cluster;"
-              + " expected a URI all TaskManagers reach, e.g. s3://bucket/chk or file:///shared/chk");
-        }
+      conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+      if (checkpointDir.isPresent()) {
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir.get());
+      } else if (jobManager.isPresent()) {
+        throw new InvalidInputException("--checkpoint-dir is required with checkpoints on a cluster;"
+            + " expected a URI all TaskManagers reach, e.g. s3://bucket/chk or file:///shared/chk");
+      } else if (!startedByCluster()) {
         try {
-          return Files.createTempDirectory("tracklight-checkpoints").toUri().toString();
+          conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+              Files.createTempDirectory("tracklight-checkpoints").toUri().toString());
         } catch (java.io.IOException e) {
           throw new java.io.UncheckedIOException(e);
         }
-      });
-      conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-      conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);
+      }
+      // else started by a cluster (application mode): its execution.checkpointing.dir applies; a
+      // temp folder on the JobManager would be out of the TaskManagers' reach.
     }
     return conf;
   }

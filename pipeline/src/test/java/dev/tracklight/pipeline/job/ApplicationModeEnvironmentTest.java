@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.flink.client.deployment.executors.LocalExecutor;
 import org.apache.flink.client.program.StreamContextEnvironment;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.core.execution.DefaultExecutorServiceLoader;
@@ -39,6 +41,26 @@ class ApplicationModeEnvironmentTest {
     } finally {
       StreamContextEnvironment.unsetAsContext();
     }
+  }
+
+  @Test
+  void checkpointsGoWhereTheClusterSaysWhenTheJobNamesNoFolder() {
+    Configuration clusterConf = new Configuration();
+    clusterConf.set(DeploymentOptions.TARGET, LocalExecutor.NAME);
+    StreamContextEnvironment.setAsContext(new DefaultExecutorServiceLoader(), clusterConf,
+        getClass().getClassLoader(), false, true);
+    try {
+      StreamExecutionEnvironment env = JobEnvironments.create(Optional.empty(), 1, Duration.ofSeconds(5),
+          Optional.empty());
+      // not a temp folder on the JobManager: the cluster's execution.checkpointing.dir applies
+      assertEquals(Optional.empty(), env.getConfiguration().getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY));
+      assertEquals(5000, env.getCheckpointConfig().getCheckpointInterval());
+    } finally {
+      StreamContextEnvironment.unsetAsContext();
+    }
+    // embedded: a temp folder, as before
+    Configuration local = JobEnvironments.configuration(Optional.empty(), Duration.ofSeconds(5), Optional.empty());
+    assertTrue(local.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY).startsWith("file:"));
   }
 
   @Test
