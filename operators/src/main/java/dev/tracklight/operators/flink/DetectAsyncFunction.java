@@ -64,7 +64,7 @@ public final class DetectAsyncFunction extends RichAsyncFunction<CameraFrame, Fr
   private transient Histogram latencyMs;
   private transient Counter failures;
   private transient Counter timeouts;
-  private transient MetricGroup cameras;
+  private transient MetricGroup metricGroup;
   private transient Map<String, Meter> framesPerSecond;
 
   public DetectAsyncFunction(DetectorOptions detector, BatchingConfig batching) {
@@ -98,7 +98,7 @@ public final class DetectAsyncFunction extends RichAsyncFunction<CameraFrame, Fr
       metrics.gauge("meanQueueWaitMs", stats::meanQueueWaitMs);
       metrics.gauge("meanBatchInferenceMs", stats::meanInferenceMs);
     }
-    cameras = metrics;
+    metricGroup = metrics;
     framesPerSecond = new HashMap<>();
   }
 
@@ -111,7 +111,7 @@ public final class DetectAsyncFunction extends RichAsyncFunction<CameraFrame, Fr
   public void asyncInvoke(CameraFrame frame, ResultFuture<FrameDetections> result) {
     long submitted = System.nanoTime(); // measurement only
     Meter rate = framesPerSecond.computeIfAbsent(frame.cameraId(),
-        id -> cameras.addGroup("camera", id).meter("framesPerSecond", new MeterView(60)));
+        id -> metricGroup.addGroup("camera", id).meter("framesPerSecond", new MeterView(60)));
     lease.service().submit(frame.cameraId(), frame.image()).whenComplete((detections, error) -> {
       if (error != null) {
         failures.inc();
