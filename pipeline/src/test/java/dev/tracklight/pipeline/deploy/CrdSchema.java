@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.dialect.Dialect;
+import com.networknt.schema.dialect.Dialects;
+import com.networknt.schema.keyword.NonValidationKeyword;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +29,9 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 final class CrdSchema {
 
   static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> KUBERNETES_EXTENSIONS = List.of("x-kubernetes-preserve-unknown-fields",
+      "x-kubernetes-int-or-string", "x-kubernetes-embedded-resource", "x-kubernetes-list-type",
+      "x-kubernetes-list-map-keys", "x-kubernetes-map-type", "x-kubernetes-validations");
 
   private final String apiVersion;
   private final String kind;
@@ -37,10 +42,11 @@ final class CrdSchema {
     this.apiVersion = apiVersion;
     this.kind = kind;
     this.openApi = openApi;
-    // OpenAPI 3.0 schemas are JSON Schema draft 4 plus extensions (x-kubernetes-*, nullable),
-    // which the validator ignores as unknown keywords.
-    this.schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4)
-        .getSchema(openApi.toString(), InputFormat.JSON);
+    // A CRD's schema is an OpenAPI 3.0 schema (nullable, ...) with Kubernetes' x-kubernetes-*
+    // extensions, which only steer the API server (pruning is checked below, by hand).
+    Dialect.Builder dialect = Dialect.builder(Dialects.getOpenApi30());
+    KUBERNETES_EXTENSIONS.forEach(k -> dialect.keyword(new NonValidationKeyword(k)));
+    this.schema = SchemaRegistry.withDefaultDialect(dialect.build()).getSchema(openApi.toString(), InputFormat.JSON);
   }
 
   /** The served version of the CRD in {@code file} (the first one with a schema). */
