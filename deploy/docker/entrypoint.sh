@@ -121,7 +121,8 @@ flink_role() {
 cli() {
   require_jar
   mkdir -p "$work"
-  echo "$1" >"$work/role"
+  # `run --jobmanager` is a client of a cluster: it serves no metrics, so alive is healthy
+  if [ "$1" = run ] && [[ " $* " == *" --jobmanager"* ]]; then echo run-client >"$work/role"; else echo "$1" >"$work/role"; fi
   # An embedded run reports metrics as config.yaml says (Prometheus on 9249 in the image)
   export FLINK_CONF_DIR="$conf"
   exec java "${JAVA17_OPENS[@]}" "${common_jvm[@]}" "${extra_jvm[@]}" -jar "$jar" "$@"
@@ -130,7 +131,7 @@ cli() {
 # A TCP connect and one HTTP request with bash alone (JRE images carry no curl).
 http_ok() {
   local port="$1" path="$2" status
-  exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
+  { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || return 1
   printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$path" >&3
   IFS= read -r -t 5 status <&3 || return 1
   exec 3>&-
@@ -143,7 +144,7 @@ health() {
   case "$role" in
     jobmanager) http_ok "${TRACKLIGHT_REST_PORT:-8081}" /overview ;;
     taskmanager|run) http_ok "${TRACKLIGHT_METRICS_PORT:-9249}" /metrics ;;
-    *) return 0 ;;  # batch-worker and one-shot commands: alive is healthy
+    *) return 0 ;;  # run-client, batch-worker and one-shot commands: alive is healthy
   esac
 }
 

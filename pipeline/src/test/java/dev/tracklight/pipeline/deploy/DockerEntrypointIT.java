@@ -118,13 +118,20 @@ class DockerEntrypointIT {
   void cliRolesRunTheTracklightCliAndBadUsageExitsTwo() throws Exception {
     Path jar = Path.of(System.getProperty("tracklight.shadedJar", "target/tracklight.jar")).toAbsolutePath();
     Path entrypoint = DeployManifestsTest.repoRoot().resolve("deploy/docker/entrypoint.sh");
-    Result help = run(entrypoint, jar, "cli", Map.of(), "run", "--help");
+    Result help = run(entrypoint, jar, "cli", Map.of(), "run", "--help", "--jobmanager", "127.0.0.1:1");
     assertEquals(0, help.exit, help.output);
     assertTrue(help.output.contains("--config") && help.output.contains("--jobmanager"), help.output);
+    // `run --jobmanager` is a cluster's client: no metrics port to probe, alive is healthy
+    assertEquals(0, health(entrypoint, jar, "cli", Map.of("TRACKLIGHT_METRICS_PORT", "1")).exit);
     // batch-worker reaches the CLI too: without its required input picocli says so, exit 2
     Result worker = run(entrypoint, jar, "cli", Map.of(), "batch-worker");
     assertEquals(2, worker.exit, worker.output);
     assertTrue(worker.output.contains("batch-worker"), worker.output);
+    // an embedded `run` serves metrics: with nothing on the port, health fails
+    Files.writeString(tmp.resolve("cli/role"), "run\n");
+    Result down = health(entrypoint, jar, "cli", Map.of("TRACKLIGHT_METRICS_PORT", "1"));
+    assertNotEquals(0, down.exit);
+    assertEquals("", down.output, "health is silent");
 
     for (List<String> bad : List.of(List.<String>of(), List.of("jobmanager", "extra"), List.of("--foo"))) {
       Result r = run(entrypoint, jar, "bad", Map.of(), bad.toArray(String[]::new));
@@ -192,7 +199,8 @@ class DockerEntrypointIT {
       }
       try {
         JsonNode overview = CrdSchema.JSON.readTree(get("http://127.0.0.1:" + rest + "/overview"));
-        if (overview.path("taskmanagers").asInt() >= 1) {
+        // registered, and its slot report in (the two arrive one after the other)
+        if (overview.path("taskmanagers").asInt() >= 1 && overview.path("slots-total").asInt() > 0) {
           return overview;
         }
       } catch (IOException notYet) {
