@@ -1,6 +1,7 @@
 package dev.tracklight.inference.engine;
 
 import dev.tracklight.inference.InvalidInputException;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -76,6 +77,28 @@ public record DeviceSpec(Kind kind, int gpuIndex) implements java.io.Serializabl
         }
         return this;
     }
+  }
+
+  /**
+   * The device of one of several workers sharing the GPUs a scheduler gave this process (Flink's
+   * external resource {@code gpu} on a TaskManager): {@code cpu} stays on the CPU; {@code auto}
+   * and {@code gpu} take the given GPUs round robin by worker index, so the workers' shared models
+   * spread over all of them (which GPU a {@code gpu:N} request names is then the scheduler's
+   * choice, not the request's). With no GPU given the request is unchanged, for {@link #resolve}
+   * against what the engine sees: {@code auto} runs on the CPU of a machine without a GPU, and
+   * {@code gpu} fails there with a clear error.
+   *
+   * @param gpus the GPU ordinals given to this process, in the scheduler's order
+   * @param worker this worker's index (a Flink subtask index), from 0
+   */
+  public DeviceSpec assignedAmong(List<Integer> gpus, int worker) {
+    if (worker < 0) {
+      throw new IllegalArgumentException("worker index " + worker);
+    }
+    if (kind == Kind.CPU || gpus.isEmpty()) {
+      return this;
+    }
+    return new DeviceSpec(Kind.GPU, gpus.get(worker % gpus.size()));
   }
 
   @Override
