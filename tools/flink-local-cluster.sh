@@ -194,7 +194,7 @@ heartbeat:
   interval: 1000
   timeout: 10000
 jobmanager.scheduler: $( [ "$scheduler" = adaptive ] && echo Adaptive || echo Default )
-scheduler-mode: $( [ "$reactive" = true ] && echo reactive || echo default )
+$( [ "$reactive" = true ] && echo "scheduler-mode: reactive" )
 # Adaptive scheduler (tracklight scale): rescale within seconds of a request or a new TaskManager
 # instead of Flink's defaults (30 s cool-down, 60 s to let resources settle), which suit a large
 # fleet whose machines come and go, not a loopback cluster.

@@ -104,7 +104,7 @@ final class RunCommand implements Callable<Integer> {
         + " camera(s) with " + model.name() + " on " + model.device() + "; alerts to "
         + describe(LiveJob.alertSinks(job.sinks())) + "; Ctrl-C stops it");
     err.flush();
-    if (jobManager != null) {
+    if (jobManager != null || JobEnvironments.startedByCluster()) {
       // The operators run in the cluster's TaskManagers: their figures are Flink metrics there.
       env.execute("tracklight live: " + jobName());
       return 0;

@@ -39,7 +39,16 @@ public final class TracklightMain implements Runnable {
         && System.getProperty("log4j2.configurationFile") == null) {
       System.setProperty("log4j2.configurationFile", "log4j2-verbose.properties");
     }
-    System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    int code = execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    if (dev.tracklight.pipeline.job.JobEnvironments.startedByCluster()) {
+      // An application cluster's JobManager runs this main: System.exit would end the JobManager
+      // with the job it just submitted. Return (the cluster follows the job), or throw to fail it.
+      if (code != 0) {
+        throw new IllegalStateException("tracklight " + String.join(" ", args) + " exited with code " + code);
+      }
+      return;
+    }
+    System.exit(code);
   }
 
   /** Runs the CLI with the given streams and returns the exit code (tests call this directly). */

@@ -67,7 +67,7 @@ public final class JobEnvironments {
   }
 
   /** Whether a cluster started this main (application mode): see {@link #clusterContext}. */
-  static boolean startedByCluster() {
+  public static boolean startedByCluster() {
     return clusterContext(new Configuration()) instanceof StreamContextEnvironment;
   }
 
