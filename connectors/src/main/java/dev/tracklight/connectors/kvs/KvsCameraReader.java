@@ -253,11 +253,18 @@ public final class KvsCameraReader implements CameraFeed {
           LOG.debug("camera {}: GetMedia response ended; continuing at {}", cameraId, resume);
           continue; // the service ends responses now and then: continue at once
         }
-        if (failure == null) {
-          failure = "GetMedia response ended without a fragment";
-        }
         attempt = progressed ? 1 : attempt + 1;
         Duration delay = options.backoff().delayBefore(attempt, random);
+        if (failure == null) {
+          // Nothing new (a stream whose producer stopped, the end of an archive): not a fault, ask
+          // again later, backing off while it stays quiet.
+          LOG.info("camera {} ({}): no new fragment; asking again in {} ms", cameraId,
+              options.camera().label(), delay.toMillis());
+          if (closeSignal.await(delay.toNanos(), TimeUnit.NANOSECONDS)) {
+            break;
+          }
+          continue;
+        }
         LOG.warn("camera {} ({}): {}; reconnecting at {} in {} ms (attempt {})", cameraId,
             options.camera().label(), failure, resume.selector().type(), delay.toMillis(), attempt);
         publish(CameraState.RECONNECTING, attempt, failure);
@@ -306,7 +313,9 @@ public final class KvsCameraReader implements CameraFeed {
         }
       }
       return null;
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // RuntimeException: the SDK's own (AbortedException when close() aborts the response, a
+      // client exception while reading), the parser library's Validate failures.
       if (closed) {
         return null;
       }
