@@ -13,12 +13,12 @@ import software.amazon.awssdk.services.kinesisvideo.KinesisVideoClient;
  * GetDataEndpoint), the SDK pointed at it through the standard system properties, and
  * {@link KvsTestServer} serving the real captures as the media endpoint.
  */
-final class KvsStreams implements AutoCloseable {
+public final class KvsStreams implements AutoCloseable {
 
-  final MotoServer moto;
-  final KvsTestServer media;
-  final List<KvsCapture.Fragment> cars;
-  final List<KvsCapture.Fragment> sparse;
+  public final MotoServer moto;
+  public final KvsTestServer media;
+  public final List<KvsCapture.Fragment> cars;
+  public final List<KvsCapture.Fragment> sparse;
 
   private KvsStreams(MotoServer moto, KvsTestServer media) throws Exception {
     this.moto = moto;
@@ -27,14 +27,14 @@ final class KvsStreams implements AutoCloseable {
     this.sparse = KvsCapture.read(TestAssets.file("kvs/output_get_media_sparse_fragments.mkv"));
   }
 
-  static KvsStreams start() throws Exception {
+  public static KvsStreams start() throws Exception {
     MotoServer moto = MotoServer.start();
     moto.setSystemProperties(MotoServer.REGION);
     return new KvsStreams(moto, KvsTestServer.start());
   }
 
   /** Creates {@code name} on moto and serves {@code fragments} as its media. */
-  KvsStreams stream(String name, List<KvsCapture.Fragment> fragments) {
+  public KvsStreams stream(String name, List<KvsCapture.Fragment> fragments) {
     try (KinesisVideoClient kvs = KinesisVideoClient.builder().region(Region.of(MotoServer.REGION)).build()) {
       kvs.createStream(b -> b.streamName(name).dataRetentionInHours(24));
     }
