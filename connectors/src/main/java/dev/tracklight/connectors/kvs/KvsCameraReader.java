@@ -338,7 +338,7 @@ public final class KvsCameraReader implements CameraFeed {
     }
     boolean keep = sampler.keep(block.eventTimeMs());
     resume.processed(block.fragmentNumber(), fragment.producerTimeMs(), block.offset(), block.eventTimeMs());
-    if (connectionFrames++ == 0 && (health == null || health.state() != CameraState.STREAMING)) {
+    if (connectionFrames++ == 0) {
       LOG.info("camera {} streaming {}x{} from {} at {}", cameraId, image.width(), image.height(),
           options.camera().label(), block.fragmentNumber());
       attempt = 1;
