@@ -69,7 +69,7 @@ public final class Auth {
   public Optional<String> login(String name, char[] password) {
     ConsoleConfig.User user = config.users().stream().filter(u -> u.name().equals(name)).findFirst().orElse(null);
     // An unknown user costs the same hash as a known one: the response time does not tell which.
-    String hash = user != null && user.passwordHash().isPresent() ? user.passwordHash().get() : DUMMY_HASH;
+    String hash = user != null && user.passwordHash().isPresent() ? user.passwordHash().get() : DummyHash.VALUE;
     boolean ok = PasswordHash.verify(password, hash) && user != null && user.passwordHash().isPresent();
     if (!ok) {
       return Optional.empty();
@@ -97,7 +97,10 @@ public final class Auth {
     }
   }
 
-  private static final String DUMMY_HASH = PasswordHash.hash("not a password".toCharArray());
+  /** Made on first use (a full-cost hash takes seconds on a small machine; not at every start). */
+  private static final class DummyHash {
+    static final String VALUE = PasswordHash.hash("not a password".toCharArray());
+  }
 
   static String randomToken() {
     byte[] b = new byte[32];

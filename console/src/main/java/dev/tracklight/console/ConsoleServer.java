@@ -91,15 +91,17 @@ public final class ConsoleServer implements AutoCloseable {
       alerts.register(c.routes);
       c.routes.exception(HttpResponseException.class, (e, ctx) ->
           ctx.status(e.getStatus()).json(Map.of("error", e.getMessage())));
-      c.routes.exception(IllegalStateException.class, (e, ctx) -> {
-        // Jetty's multipart parser reports an upload over the limit this way.
-        if (String.valueOf(e.getMessage()).toLowerCase().contains("size")) {
-          ctx.status(413).json(Map.of("error", "upload too large: the limit is "
-              + (config.maxUploadBytes() >> 20) + " MB"));
-        } else {
-          LOG.warn("request failed: {}", e.toString());
-          ctx.status(500).json(Map.of("error", "internal error"));
+      c.routes.exception(Exception.class, (e, ctx) -> {
+        // Jetty's multipart parser reports an upload over the limit as a cause of its exception.
+        for (Throwable t = e; t != null; t = t.getCause()) {
+          if (t instanceof IllegalStateException && String.valueOf(t.getMessage()).contains("size exceeded")) {
+            HttpResponseException tooLarge = JobRoutes.tooLarge(config);
+            ctx.status(413).json(Map.of("error", tooLarge.getMessage()));
+            return;
+          }
         }
+        LOG.warn("request {} {} failed: {}", ctx.method(), ctx.path(), e.toString());
+        ctx.status(500).json(Map.of("error", "internal error"));
       });
     });
     app.start();

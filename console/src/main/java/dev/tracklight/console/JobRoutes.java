@@ -75,6 +75,11 @@ final class JobRoutes {
   }
 
   private void create(Context ctx) throws Exception {
+    // Refuse a declared oversize body before reading it (a chunked one is stopped by the parser's limit).
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > config.maxUploadBytes() + (1 << 20)) {
+      throw tooLarge(config);
+    }
     String user = ctx.attribute("user");
     JobOptions options = new JobOptions(Optional.ofNullable(ctx.formParam("rules")).filter(s -> !s.isBlank()),
         List.of());
@@ -97,7 +102,7 @@ final class JobRoutes {
     // Check every file before storing any: one bad file rejects the request, and nothing is queued.
     for (Part p : parts) {
       if (p.getSize() > config.maxUploadBytes()) {
-        throw new HttpResponseException(413, "upload too large: the limit is " + (config.maxUploadBytes() >> 20) + " MB");
+        throw tooLarge(config);
       }
       byte[] head;
       try (InputStream in = p.getInputStream()) {
@@ -125,6 +130,11 @@ final class JobRoutes {
       created.add(brief(jobs.create(id, user, u.substring(u.lastIndexOf('/') + 1), u, options)));
     }
     ctx.status(201).json(created.size() == 1 ? created.get(0) : Map.of("jobs", created));
+  }
+
+  static HttpResponseException tooLarge(ConsoleConfig config) {
+    return new HttpResponseException(413, "upload too large: the limit is " + config.maxUploadBytes() + " bytes ("
+        + (config.maxUploadBytes() >> 20) + " MB)");
   }
 
   /** The uploaded name reduced to a safe file name (no directories, no odd characters). */

@@ -141,6 +141,11 @@ final class ReplayCommand implements Callable<Integer> {
           + " additions) or bytetrack (the original, exactly) (default: ${DEFAULT-VALUE}).")
   String tracker = "oc-bytetrack";
 
+  @Option(names = "--progress-lines", hidden = true,
+      description = "Print 'progress DONE TOTAL' lines (frames) on stdout about once a second: how"
+          + " `tracklight serve` follows the replays it runs.")
+  boolean progressLines;
+
   @Mixin
   DetectorOptionsMixin detectorOptions;
 
@@ -320,7 +325,8 @@ final class ReplayCommand implements Callable<Integer> {
         false, Optional.empty()));
 
     PrintWriter err = spec.commandLine().getErr();
-    var progress = ProgressBar.forTerminal(err, "replay");
+    var progress = progressLines ? ProgressBar.lines(spec.commandLine().getOut())
+        : ProgressBar.forTerminal(err, "replay");
     long start = System.nanoTime();
     long total = totalFrames;
     // Frames written so far: counted in this JVM by the embedded MiniCluster's sink; on a cluster
