@@ -55,6 +55,7 @@ async function submit(ev) {
   chosen.forEach(f => form.append('video', f, f.name));
   form.append('s3', document.getElementById('s3').value);
   form.append('rules', document.getElementById('rules').value);
+  if (document.getElementById('blur').checked) form.append('blur', 'person');
   const bar = document.getElementById('upload-progress');
   bar.hidden = false;
   try {

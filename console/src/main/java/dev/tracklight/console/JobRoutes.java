@@ -81,8 +81,17 @@ final class JobRoutes {
       throw tooLarge(config);
     }
     String user = ctx.attribute("user");
-    JobOptions options = new JobOptions(Optional.ofNullable(ctx.formParam("rules")).filter(s -> !s.isBlank()),
-        List.of());
+    List<String> blur = new ArrayList<>();
+    for (String c : Optional.ofNullable(ctx.formParam("blur")).orElse("").split(",")) {
+      if (c.isBlank()) {
+        continue;
+      }
+      if (!c.strip().matches("[A-Za-z][A-Za-z _-]{0,40}")) {
+        throw new HttpResponseException(400, "blur: not a class name: " + c.strip());
+      }
+      blur.add(c.strip());
+    }
+    JobOptions options = new JobOptions(Optional.ofNullable(ctx.formParam("rules")).filter(s -> !s.isBlank()), blur);
     List<Map<String, Object>> created = new ArrayList<>();
     String uris = Optional.ofNullable(ctx.formParam("s3")).orElse("");
     List<String> s3 = new ArrayList<>();
@@ -119,6 +128,8 @@ final class JobRoutes {
       Path dir = jobs.uploadDir(id);
       Files.createDirectories(dir);
       Path target = dir.resolve(name);
+      // Copied, not Part.write(): Jetty's write moves its temp file and then deletes the part's file
+      // when the request ends, which took the upload with it. A copy costs a second write of the file.
       try (InputStream in = p.getInputStream()) {
         Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
       }
@@ -192,6 +203,10 @@ final class JobRoutes {
     m.put("error", j.error().orElse(null));
     m.put("video", j.videoName());
     m.put("executor", j.executor());
+    List<String> blurred = JobOptions.fromJson(j.options()).blurClasses();
+    if (!blurred.isEmpty()) {
+      m.put("blur", blurred);
+    }
     m.put("created", j.createdAt().toString());
     m.put("updated", j.updatedAt().toString());
     return m;

@@ -44,10 +44,12 @@ public final class LocalExecutor implements JobExecutor {
   /** Jobs submitted and not finished: their future (queued) and process (running). */
   private final Map<String, Entry> live = new ConcurrentHashMap<>();
 
+  /** One submitted job; its fields change under its own lock (worker thread vs. stop()). */
   private static final class Entry {
-    volatile Future<?> future;
-    volatile Process process;
-    volatile String stopReason;
+    Future<?> future;
+    boolean started;
+    Process process;
+    String stopReason;
   }
 
   public LocalExecutor(ReplayLauncher launcher, int workers) {
@@ -71,22 +73,32 @@ public final class LocalExecutor implements JobExecutor {
   public void submit(String jobId, String video, Path outDir, JobOptions options, Listener listener) {
     Entry e = new Entry();
     live.put(jobId, e);
-    e.future = pool.submit(() -> {
+    Future<?> f = pool.submit(() -> {
       try {
         run(jobId, e, video, outDir, options, listener);
       } catch (Exception ex) {
-        listener.failed(e.stopReason != null ? e.stopReason : "replay could not run: " + ex.getMessage());
+        String reason;
+        synchronized (e) {
+          reason = e.stopReason;
+        }
+        listener.failed(reason != null ? reason : "replay could not run: " + ex.getMessage());
       } finally {
         live.remove(jobId);
       }
     });
+    synchronized (e) {
+      e.future = f;
+    }
   }
 
   private void run(String jobId, Entry e, String video, Path outDir, JobOptions options, Listener listener)
       throws IOException, InterruptedException {
-    if (e.stopReason != null) {
-      listener.failed(e.stopReason);
-      return;
+    synchronized (e) {
+      if (e.stopReason != null) {
+        listener.failed(e.stopReason);
+        return;
+      }
+      e.started = true;
     }
     Files.createDirectories(outDir);
     Optional<Path> rules = Optional.empty();
@@ -95,10 +107,11 @@ public final class LocalExecutor implements JobExecutor {
     }
     List<String> cmd = launcher.command(video, outDir, rules, options.blurClasses());
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    e.process = p;
-    if (e.stopReason != null) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
+    synchronized (e) {
+      e.process = p;
+      if (e.stopReason != null) {
+        kill(p); // stopped while it was starting
+      }
     }
     listener.running("pid:" + p.pid());
     String error = null;
@@ -125,8 +138,12 @@ public final class LocalExecutor implements JobExecutor {
       }
     }
     int code = p.waitFor();
-    if (e.stopReason != null) {
-      listener.failed(e.stopReason);
+    String stopped;
+    synchronized (e) {
+      stopped = e.stopReason;
+    }
+    if (stopped != null) {
+      listener.failed(stopped);
     } else if (code == 0) {
       listener.progress(1.0);
       listener.done();
@@ -145,18 +162,32 @@ public final class LocalExecutor implements JobExecutor {
     if (e == null) {
       return false;
     }
-    e.stopReason = reason;
-    Future<?> f = e.future;
-    if (f != null && f.cancel(false)) {
-      live.remove(jobId); // never started: its task will not run to report it
-      return true;
+    Future<?> f;
+    Process p;
+    boolean started;
+    synchronized (e) {
+      e.stopReason = reason;
+      f = e.future;
+      p = e.process;
+      started = e.started;
     }
-    Process p = e.process;
-    if (p != null) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
+    if (!started) {
+      // Still queued: it will not start (FutureTask.cancel returns true for a running task too,
+      // so "started" is what tells the two apart). The caller records the job's state.
+      if (f != null) {
+        f.cancel(false);
+      }
+      live.remove(jobId);
+    } else if (p != null) {
+      kill(p);
     }
     return true;
+  }
+
+  /** The replay and whatever it started (a killed JVM's children would keep its output pipe open). */
+  private static void kill(Process p) {
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
   }
 
   @Override

@@ -137,6 +137,16 @@ class ConsoleApiTest {
   }
 
   @Test
+  void theBlurOptionReachesTheReplay() throws Exception {
+    HttpResponse<String> r = client.upload("b.mp4", Files.readAllBytes(VIDEO), Map.of("blur", "person"));
+    String id = ConsoleClient.json(r).path("id").asText();
+    JsonNode job = awaitStatus(id, "done");
+    assertEquals("[\"person\"]", job.path("blur").toString());
+    assertEquals("person", client.get(job.path("files").path("blur.txt").asText()).body());
+    assertEquals(400, client.upload("b.mp4", Files.readAllBytes(VIDEO), Map.of("blur", "person;rm -rf")).statusCode());
+  }
+
+  @Test
   void listIsNewestFirstAndPaginated() throws Exception {
     byte[] v = Files.readAllBytes(VIDEO);
     String[] ids = new String[3];
