@@ -7,6 +7,7 @@ let chosen = [];
 
 const RULE_SETS = { // saved rule sets: a start for the rules box
   'a dog appears': 'rules:\n  - {type: appearance, name: dog, classes: [dog], min_absence_seconds: 1.0}\n',
+  'a dog on the right side': 'rules:\n  - {type: zone, name: right, polygon: [[0.6, 0], [1, 0], [1, 1], [0.6, 1]], classes: [dog]}\n',
   'someone at the desk': 'rules:\n  - {type: zone, name: desk, polygon: [[0.2, 0.2], [0.8, 0.2], [0.8, 0.9], [0.2, 0.9]], classes: [person]}\n',
   'a crowd forms': 'rules:\n  - {type: crowd, name: crowd, polygon: [[0, 0], [1, 0], [1, 1], [0, 1]], min_count: 5, min_seconds: 10}\n',
 };
@@ -81,7 +82,7 @@ async function init() {
   drop.addEventListener('dragover', e => { e.preventDefault(); drop.classList.add('over'); });
   drop.addEventListener('dragleave', () => drop.classList.remove('over'));
   drop.addEventListener('drop', e => { e.preventDefault(); drop.classList.remove('over'); choose(e.dataTransfer.files); });
-  document.getElementById('files').addEventListener('change', e => choose(e.target.files));
+  document.getElementById('files').addEventListener('change', e => { choose(e.target.files); e.target.value = ''; });
   document.getElementById('job-form').addEventListener('submit', submit);
   filter.addEventListener('change', () => rows.forEach(tr => { tr.hidden = filter.value !== '' && filter.value !== tr.dataset.status; }));
   const list = await api('/api/jobs?limit=100');

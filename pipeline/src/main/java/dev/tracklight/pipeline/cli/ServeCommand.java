@@ -130,6 +130,10 @@ final class ServeCommand implements Callable<Integer> {
       cmd.add("--out");
       cmd.add(outDir.toString());
       cmd.add("--progress-lines");
+      if (!blur.isEmpty()) {
+        cmd.add("--blur");
+        cmd.add(String.join(",", blur));
+      }
       rules.ifPresent(r -> {
         cmd.add("--rules");
         cmd.add(r.toString());

@@ -30,7 +30,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The console in a real headless browser (Debian's chromium through chromedriver): alice logs in,
- * picks a rule set, uploads the golden-retriever clip and watches its row reach "done" through
+ * picks a rule set (the dog in the right part of the pool: three visits, three highlights), uploads the golden-retriever clip and watches its row reach "done" through
  * SSE (the page is never reloaded); a text file shows the error and adds no job; the result page's
  * video plays and the second highlight seeks to its start; bob is refused alice's file without its
  * signed link. Screenshots of each page go to {@code target/console-screenshots/} (the README
@@ -71,10 +71,11 @@ class ConsoleBrowserTest {
         login(driver, wait, base, "alice", "alice pw");
         shot(driver, "1-jobs-empty");
 
-        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("ruleset"))).selectByVisibleText("a dog appears");
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("ruleset"))).selectByVisibleText("a dog on the right side");
         WebElement input = driver.findElement(By.id("files"));
         ((JavascriptExecutor) driver).executeScript("arguments[0].hidden = false", input);
         input.sendKeys(video.toAbsolutePath().toString());
+        ((JavascriptExecutor) driver).executeScript("arguments[0].hidden = true", input);
         driver.findElement(By.id("submit")).click();
         WebElement row = wait.until(d -> d.findElements(By.cssSelector("#jobs tbody tr")).stream().findFirst().orElse(null));
         String id = row.getAttribute("data-id");
@@ -84,7 +85,9 @@ class ConsoleBrowserTest {
         shot(driver, "2-jobs-done");
 
         input = driver.findElement(By.id("files"));
+        ((JavascriptExecutor) driver).executeScript("arguments[0].hidden = false", input);
         input.sendKeys(text.toAbsolutePath().toString());
+        ((JavascriptExecutor) driver).executeScript("arguments[0].hidden = true", input);
         driver.findElement(By.id("submit")).click();
         wait.until(d -> d.findElement(By.id("form-error")).getText().startsWith("not a video: notes.mp4"));
         shot(driver, "3-not-a-video");
@@ -94,8 +97,10 @@ class ConsoleBrowserTest {
 
         driver.get(base + "/job.html?id=" + id);
         JavascriptExecutor js = (JavascriptExecutor) driver;
+        // preload="metadata" stops at readyState 1; playing loads frames (readyState >= 2).
+        wait.until(d -> ((Number) js.executeScript("return document.getElementById('player').readyState")).intValue() >= 1);
+        js.executeScript("document.getElementById('player').muted = true; document.getElementById('player').play()");
         wait.until(d -> ((Number) js.executeScript("return document.getElementById('player').readyState")).intValue() >= 2);
-        js.executeScript("document.getElementById('player').play()");
         double t0 = ((Number) js.executeScript("return document.getElementById('player').currentTime")).doubleValue();
         wait.until(d -> ((Number) js.executeScript("return document.getElementById('player').currentTime")).doubleValue() > t0 + 0.5);
         List<WebElement> highlights = wait.until(d -> {
