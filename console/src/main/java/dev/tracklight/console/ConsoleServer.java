@@ -156,7 +156,7 @@ public final class ConsoleServer implements AutoCloseable {
       // present the token that only a same-origin page could read from /api/session.
       boolean scriptOnLoopback = !auth.required() && session.isEmpty() && !browser;
       if (!scriptOnLoopback && (given == null || !java.security.MessageDigest.isEqual(
-          given.getBytes(), expected.getBytes()))) {
+          given.getBytes(java.nio.charset.StandardCharsets.UTF_8), expected.getBytes(java.nio.charset.StandardCharsets.UTF_8)))) {
         throw new HttpResponseException(403, "missing or wrong CSRF token (header " + CSRF_HEADER + ")");
       }
     }
