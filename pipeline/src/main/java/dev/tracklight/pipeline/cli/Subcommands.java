@@ -20,6 +20,7 @@ final class Subcommands {
     cli.addSubcommand(new ModelsCommand());
     cli.addSubcommand(new ReplayCommand());
     cli.addSubcommand(new RunCommand());
+    cli.addSubcommand(new ServeCommand());
     cli.addSubcommand(new TrackMotCommand());
   }
 }
