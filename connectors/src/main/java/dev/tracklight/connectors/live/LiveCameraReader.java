@@ -56,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * {@link CameraUrl#redact} reach logs, health events and exceptions: JavaCV quotes the full URL in
  * its errors, so their messages are scrubbed and the exceptions themselves are never logged.
  */
-public final class LiveCameraReader implements AutoCloseable {
+public final class LiveCameraReader implements CameraFeed {
 
   private static final Logger LOG = LoggerFactory.getLogger(LiveCameraReader.class);
 

@@ -13,9 +13,10 @@ import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /**
- * Unbounded FLIP-27 source of live cameras (RTSP): one split per camera, placed on the subtask
+ * Unbounded FLIP-27 source of live cameras (RTSP, Kinesis Video Streams): one split per camera, placed on the subtask
  * {@code keyBy(cameraId)} would choose ({@link KeyAlignedSplitEnumerator}) so pixels stay in the
- * task that decoded them. Event time is the capture wall time of each frame.
+ * task that decoded them. Event time is the capture wall time of each RTSP frame and the producer
+ * time of each KVS frame.
  */
 public final class LiveCameraSource implements Source<CameraFrame, LiveCameraSplit, List<LiveCameraSplit>>,
     ResultTypeQueryable<CameraFrame> {

@@ -1,10 +1,15 @@
 package dev.tracklight.connectors.source;
 
+import dev.tracklight.connectors.kvs.KvsCameraReader;
+import dev.tracklight.connectors.kvs.KvsMediaApi;
+import dev.tracklight.connectors.kvs.KvsReaderOptions;
+import dev.tracklight.connectors.live.CameraFeed;
 import dev.tracklight.connectors.live.CameraHealth;
 import dev.tracklight.connectors.live.CameraUrl;
 import dev.tracklight.connectors.live.LiveCameraOptions;
 import dev.tracklight.connectors.live.LiveCameraReader;
 import dev.tracklight.connectors.live.LiveStatusBoard;
+import dev.tracklight.connectors.s3.AwsSettings;
 import dev.tracklight.connectors.video.VideoFrame;
 import dev.tracklight.operators.stream.CameraFrame;
 import dev.tracklight.operators.stream.StreamEnd;
@@ -24,14 +29,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the cameras assigned to this subtask. Each camera has its own {@link LiveCameraReader}
- * (decoder thread, reconnect with back-off, bounded newest-frames slot that skips frames when
- * inference falls behind); this reader only takes what is waiting, round-robin so one busy camera
- * cannot starve the others, and waits on the cameras' availability futures instead of a thread.
+ * Reads the cameras assigned to this subtask. Each camera has its own {@link CameraFeed}: an RTSP
+ * camera a {@link LiveCameraReader} (decoder thread, reconnect with back-off, bounded newest-frames
+ * slot that skips frames when inference falls behind), a Kinesis Video camera a
+ * {@link KvsCameraReader} (GetMedia, resume by continuation token, no skipping: KVS keeps the
+ * media). This reader only takes what is waiting, round-robin so one busy camera cannot starve the
+ * others, and waits on the cameras' availability futures instead of a thread. A KVS camera's
+ * checkpoint is the stream position after the last frame emitted.
  *
  * <p>A camera that drops keeps reconnecting on its own thread; the others are unaffected. Health
  * changes are logged (URLs redacted) and exposed per camera as metrics ({@code camera.<id>.state},
- * {@code .connections}, {@code .framesSkipped}, {@code .framesDecoded}).
+ * {@code .connections}, {@code .framesSkipped}, {@code .framesDecoded}; KVS cameras also
+ * {@code .millisBehindNow}).
  *
  * <p>Flink calls this from the task thread only; the camera readers' threads touch only their own
  * slots and the health log.
@@ -51,12 +60,12 @@ final class LiveCameraSourceReader implements SourceReader<CameraFrame, LiveCame
   /** One running camera and its split progress. */
   private static final class Camera {
     final LiveCameraSplit split;
-    final LiveCameraReader reader;
+    final CameraFeed reader;
     final long sequenceOffset;
     long nextSequence;
     SourceOutput<CameraFrame> output;
 
-    Camera(LiveCameraSplit split, LiveCameraReader reader) {
+    Camera(LiveCameraSplit split, CameraFeed reader) {
       this.split = split;
       this.reader = reader;
       this.sequenceOffset = split.nextSequence();
@@ -106,9 +115,7 @@ final class LiveCameraSourceReader implements SourceReader<CameraFrame, LiveCame
   @Override
   public void addSplits(List<LiveCameraSplit> splits) {
     for (LiveCameraSplit split : ownership.keep(splits)) {
-      LiveCameraOptions options = LiveCameraOptions.of(split.cameraId(), CameraUrl.parse(split.url()))
-          .withTargetFps(split.targetFps());
-      LiveCameraReader reader = LiveCameraReader.start(options, this::logHealth);
+      CameraFeed reader = open(split);
       Camera cam = new Camera(split, reader);
       cameras.put(split.cameraId(), cam);
       order.add(split.cameraId());
@@ -117,12 +124,26 @@ final class LiveCameraSourceReader implements SourceReader<CameraFrame, LiveCame
       g.gauge("connections", reader::connections);
       g.gauge("framesSkipped", reader::framesSkipped);
       g.gauge("framesDecoded", reader::framesDecoded);
+      if (split.kvs() != null) {
+        g.gauge("millisBehindNow", reader::millisBehindNow);
+      }
       LOG.info("camera {} assigned to subtask {}: {}", split.cameraId(),
           context.getIndexOfSubtask(), split);
     }
     CompletableFuture<Void> added = camerasAdded;
     camerasAdded = new CompletableFuture<>();
     added.complete(null);
+  }
+
+  private CameraFeed open(LiveCameraSplit split) {
+    if (split.kvs() != null) {
+      KvsReaderOptions options = KvsReaderOptions.of(split.cameraId(), split.kvs()).withTargetFps(split.targetFps());
+      return KvsCameraReader.start(options, new KvsMediaApi(split.kvs(), AwsSettings.fromEnvironment(),
+          options.readTimeout()), split.position(), this::logHealth);
+    }
+    LiveCameraOptions options = LiveCameraOptions.of(split.cameraId(), CameraUrl.parse(split.url()))
+        .withTargetFps(split.targetFps());
+    return LiveCameraReader.start(options, this::logHealth);
   }
 
   private void logHealth(CameraHealth health) {
@@ -133,7 +154,7 @@ final class LiveCameraSourceReader implements SourceReader<CameraFrame, LiveCame
   @Override
   public List<LiveCameraSplit> snapshotState(long checkpointId) {
     List<LiveCameraSplit> state = new ArrayList<>(cameras.size());
-    cameras.values().forEach(c -> state.add(c.split.at(c.nextSequence)));
+    cameras.values().forEach(c -> state.add(c.split.at(c.nextSequence, c.reader.position().orElse(c.split.position()))));
     return state;
   }
 

@@ -89,6 +89,11 @@ final class BatchSubmitCommand implements Callable<Integer> {
       description = "Further argument for every worker (repeatable), e.g. --worker-arg=--replay-arg=--fps.")
   List<String> workerArgs = new ArrayList<>();
 
+  @Option(names = "--blur", split = ",", paramLabel = "CLASS",
+      description = "Blur these classes (e.g. person) in every output of every video (privacy): the"
+          + " workers' replays get --blur.")
+  List<String> blur = new ArrayList<>();
+
   @Option(names = "--probe-threads", defaultValue = "8", paramLabel = "N",
       description = "Videos whose duration (for the timeout) is read at once (default: ${DEFAULT-VALUE}).")
   int probeThreads;
@@ -109,6 +114,16 @@ final class BatchSubmitCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     S3Uri prefix = S3Uri.parse(out).asPrefix();
     String run = runId != null ? runId : prefix.fileName();
+    for (String c : blur) {
+      if (!c.strip().matches("[A-Za-z][A-Za-z _-]*")) {
+        throw new InvalidInputException("--blur: not a class name: " + c);
+      }
+    }
+    if (!blur.isEmpty()) {
+      // The worker validates the names against its model, as a local replay does.
+      workerArgs.add("--replay-arg=--blur");
+      workerArgs.add("--replay-arg=" + String.join(",", blur));
+    }
     if (rules != null) {
       S3Uri.parse(rules); // the worker downloads it: it must be an S3 object
     }

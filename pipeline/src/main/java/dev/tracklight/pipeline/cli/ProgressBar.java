@@ -34,6 +34,21 @@ final class ProgressBar implements SerialReplay.Progress {
     return System.console() != null ? new ProgressBar(err, label) : SerialReplay.Progress.NONE;
   }
 
+  /**
+   * Machine-readable progress for a parent process ({@code tracklight serve}): a line
+   * {@code progress DONE TOTAL} at most once a second, and always the last one.
+   */
+  static SerialReplay.Progress lines(PrintWriter out) {
+    long[] last = {-1_000_000_000L};
+    return (done, total, elapsedNanos) -> {
+      if (elapsedNanos - last[0] >= 1_000_000_000L || (total > 0 && done >= total)) {
+        last[0] = elapsedNanos;
+        out.printf(Locale.ROOT, "progress %d %d%n", done, total);
+        out.flush();
+      }
+    };
+  }
+
   @Override
   public void update(long done, long total, long elapsedNanos) {
     boolean last = total > 0 && done >= total;

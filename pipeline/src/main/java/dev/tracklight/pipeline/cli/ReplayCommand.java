@@ -149,6 +149,23 @@ final class ReplayCommand implements Callable<Integer> {
           + " additions) or bytetrack (the original, exactly) (default: ${DEFAULT-VALUE}).")
   String tracker = "oc-bytetrack";
 
+  @Option(names = "--blur", split = ",", paramLabel = "CLASS",
+      description = "Blur the boxes of these classes (e.g. person) in every output: the annotated"
+          + " video and so its clips, thumbnails and reel (privacy).")
+  List<String> blurClassNames = List.of();
+
+  @Option(names = "--blur-kernel", defaultValue = "31", paramLabel = "PX",
+      description = "Box-blur window of --blur, odd, 3..255 px (default: ${DEFAULT-VALUE}).")
+  int blurKernel;
+
+  /** --blur as class ids of the model, resolved once its class names are known. */
+  private java.util.Set<Integer> blurIds = java.util.Set.of();
+
+  @Option(names = "--progress-lines", hidden = true,
+      description = "Print 'progress DONE TOTAL' lines (frames) on stdout about once a second: how"
+          + " `tracklight serve` follows the replays it runs.")
+  boolean progressLines;
+
   @Mixin
   DetectorOptionsMixin detectorOptions;
 
@@ -163,6 +180,9 @@ final class ReplayCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     trackingConfig(tracker); // an unknown --tracker fails before any work
+    if (!blurClassNames.isEmpty()) {
+      AnnotationStyle.defaults().withBlur(java.util.Set.of(), blurKernel); // a bad --blur-kernel fails now
+    }
     if (maxDelayMs < 0 || checkpointMs < 0) {
       throw new InvalidInputException("--max-delay-ms and --checkpoint-interval-ms must be >= 0");
     }
@@ -268,6 +288,7 @@ final class ReplayCommand implements Callable<Integer> {
     try {
       classNames = probe.classNames().names();
       model = probe.info();
+      blurIds = blurIds(new ClassNames(classNames));
       // Rules name classes of this model: validate them now, before anything runs.
       rules = ruleConfig.parse(new ClassNames(classNames));
       resolved = options.pinnedTo(model);
@@ -311,6 +332,23 @@ final class ReplayCommand implements Callable<Integer> {
     return lease;
   }
 
+  private java.util.Set<Integer> blurIds(ClassNames names) {
+    java.util.Set<Integer> ids = new java.util.LinkedHashSet<>();
+    for (String n : blurClassNames) {
+      try {
+        ids.add(names.idOf(n));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidInputException("--blur: " + e.getMessage(), e);
+      }
+    }
+    return ids;
+  }
+
+  private AnnotationStyle style() {
+    AnnotationStyle s = AnnotationStyle.defaults().withRules(!noDrawRules);
+    return blurIds.isEmpty() ? s : s.withBlur(blurIds, blurKernel);
+  }
+
   /** The tracking parameters of {@code --tracker NAME}: the recommended ones, or the original's. */
   static ByteTrackConfig trackingConfig(String name) {
     TrackerAlgorithm a = TrackerAlgorithm.parse(name);
@@ -332,13 +370,14 @@ final class ReplayCommand implements Callable<Integer> {
     runInfo.put("executor", jobManager == null ? "flink-minicluster" : "flink-cluster");
     runInfo.put("parallelism", Integer.toString(parallelism)); // a number in summary.json
     DataStream<Alert> alerts = ReplayJob.build(env, inputs, read, resolved, batching,
-        trackingConfig(tracker), AnnotationStyle.defaults().withRules(!noDrawRules), classNames, runInfo, ASYNC_TIMEOUT,
+        trackingConfig(tracker), style(), classNames, runInfo, ASYNC_TIMEOUT,
         rules, UnaryOperator.identity());
     AlertSinks.attach(alerts, new JobConfig.Alerts(Optional.ofNullable(alertsFile).map(Path::toString),
         false, Optional.empty(), Optional.ofNullable(alertsStream)));
 
     PrintWriter err = spec.commandLine().getErr();
-    var progress = ProgressBar.forTerminal(err, "replay");
+    var progress = progressLines ? ProgressBar.lines(spec.commandLine().getOut())
+        : ProgressBar.forTerminal(err, "replay");
     long start = System.nanoTime();
     long total = totalFrames;
     // Frames written so far: counted in this JVM by the embedded MiniCluster's sink; on a cluster

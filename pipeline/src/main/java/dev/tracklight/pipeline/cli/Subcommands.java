@@ -21,6 +21,7 @@ final class Subcommands {
     cli.addSubcommand(new ReplayCommand());
     cli.addSubcommand(new RunCommand());
     cli.addSubcommand(new ScaleCommand());
+    cli.addSubcommand(new ServeCommand());
     cli.addSubcommand(new TrackMotCommand());
   }
 }

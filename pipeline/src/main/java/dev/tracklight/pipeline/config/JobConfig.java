@@ -40,14 +40,22 @@ public record JobConfig(List<Camera> cameras, DetectorOptions detector, Batching
    * One camera.
    *
    * @param id stable id: key of the per-camera state, label of metrics, name of outputs
-   * @param url {@code rtsp://...} or a file path; credentials in it never reach logs
+   * @param url {@code rtsp://...}, {@code kvs://STREAM}, a stream ARN or a file path; credentials in
+   *     it never reach logs
    * @param sampleFps frames per second to process, or empty for every frame
    * @param rules the camera's highlight rules as configured (parsed against the model's classes)
+   * @param kvs the Kinesis Video stream of a {@code kvs://} or ARN camera ({@code kvs:} section)
    */
-  public record Camera(String id, String url, Optional<Double> sampleFps, RuleConfig rules) {
+  public record Camera(String id, String url, Optional<Double> sampleFps, RuleConfig rules,
+      Optional<dev.tracklight.connectors.kvs.KvsCamera> kvs) {
     /** A camera with the default rules. */
     public Camera(String id, String url, Optional<Double> sampleFps) {
       this(id, url, sampleFps, RuleConfig.DEFAULTS);
+    }
+
+    /** An RTSP camera or a file. */
+    public Camera(String id, String url, Optional<Double> sampleFps, RuleConfig rules) {
+      this(id, url, sampleFps, rules, Optional.empty());
     }
 
     /** Redacted: a camera's URL may carry its password. */

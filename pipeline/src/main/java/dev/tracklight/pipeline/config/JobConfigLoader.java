@@ -1,6 +1,7 @@
 package dev.tracklight.pipeline.config;
 
 import dev.tracklight.connectors.alerts.KinesisAlertSinkOptions;
+import dev.tracklight.connectors.kvs.KvsCamera;
 import dev.tracklight.inference.DetectorOptions;
 import dev.tracklight.inference.InvalidInputException;
 import dev.tracklight.inference.ModelFamily;
@@ -34,6 +35,10 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  *   - id: lobby
  *     url: rtsp://viewer:secret@10.0.0.7:554/stream1
  *     fps: 5
+ *   - id: gate
+ *     url: kvs://gate-camera            # or arn:aws:kinesisvideo:REGION:ACCOUNT:stream/NAME/TIME
+ *     kvs: {region: us-east-1, start: now}   # start: now | earliest | ISO-8601 producer time;
+ *                                            # endpoint: optional GetMedia endpoint
  * model: {name: yolox-nano, device: cpu, conf: 0.25, iou: 0.45, classes: [person],
  *         replicas: 0, intra_op_threads: 0, spinning: false}
  * batching: {max_batch: 8, max_delay_ms: 10, queue_capacity: 64}
@@ -168,17 +173,46 @@ public final class JobConfigLoader {
       }
       String url = c.requireString("url");
       if (!url.startsWith("rtsp://") && !url.startsWith("rtsps://") && !url.startsWith("file:")
-          && url.contains("://")) {
+          && url.contains("://") && !KvsCamera.isKvs(url)) {
         throw c.error("url", "unsupported scheme in '" + CredentialRedaction.redact(url)
-            + "'; expected rtsp://, rtsps://, file: or a file path");
+            + "'; expected rtsp://, rtsps://, kvs://, a Kinesis Video stream ARN, file: or a file path");
       }
+      Optional<KvsCamera> kvs = kvs(c, url);
       Optional<Double> fps = c.has("fps")
           ? Optional.of(c.number("fps", 0, 0.01, 1000)) : Optional.empty();
       RuleConfig rules = new RuleConfig(c.context() + " (" + id + ")", c.list("rules"));
       c.finish();
-      cameras.add(new JobConfig.Camera(id, url, fps, rules));
+      cameras.add(new JobConfig.Camera(id, url, fps, rules, kvs));
     }
     return List.copyOf(cameras);
+  }
+
+  /** A Kinesis Video camera's {@code kvs: {region, start, endpoint}}, checked against its URL. */
+  private static Optional<KvsCamera> kvs(YamlSection c, String url) {
+    if (!KvsCamera.isKvs(url)) {
+      if (c.has("kvs")) {
+        throw c.error("kvs", "is only for kvs:// cameras; this camera's url is not one");
+      }
+      return Optional.empty();
+    }
+    if (!c.has("kvs")) {
+      throw c.error("kvs", "is required for a Kinesis Video camera; expected kvs: {region: us-east-1, start: now}"
+          + " (start: now, earliest or an ISO-8601 producer time)");
+    }
+    YamlSection k = c.section("kvs");
+    Optional<String> region = k.optionalString("region");
+    if (!k.has("start")) {
+      throw k.error("start", "is required; expected now, earliest or an ISO-8601 producer time"
+          + " such as 2017-11-28T06:55:08.513Z");
+    }
+    String start = k.requireString("start");
+    Optional<String> endpoint = k.optionalString("endpoint");
+    k.finish();
+    try {
+      return Optional.of(KvsCamera.of(url, region.orElse(null), start, endpoint.orElse(null)));
+    } catch (InvalidInputException e) {
+      throw k.sectionError(e);
+    }
   }
 
   private static DetectorOptions detector(YamlSection m) {

@@ -42,7 +42,7 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * The live job graph: RTSP cameras → batched async inference → per-camera ByteTrack in keyed state →
+ * The live job graph: RTSP and Kinesis Video cameras → batched async inference → per-camera ByteTrack in keyed state →
  * per-camera highlight rules in keyed state → JSON track lines and alerts → sinks. Like the replay ({@link ReplayJob}, whose design notes apply), camera →
  * inference → tracking → line encoding is one chain per subtask and pixels never leave it; only the
  * track lines are shuffled to the (parallelism 1) sinks.
@@ -50,6 +50,8 @@ import org.apache.flink.util.Collector;
  * <p>Live-specific choices: each camera's reader skips frames when inference falls behind (bounded
  * newest-frames slot) instead of queueing; event time is capture time with a small out-of-orderness
  * bound and idleness, so a disconnected camera does not hold back the event-time clock of the others.
+ * A Kinesis Video camera goes through the same graph; its event time is the producer's timestamp
+ * (fragment producer time + frame offset) and it waits rather than skips (KVS keeps the media).
  */
 public final class LiveJob {
 
@@ -118,8 +120,12 @@ public final class LiveJob {
     Map<String, Double> trackedFps = new HashMap<>();
     for (JobConfig.Camera c : config.cameras()) {
       c.sampleFps().ifPresent(fps -> trackedFps.put(c.id(), fps));
+      if (c.kvs().isPresent()) {
+        cameras.add(LiveCameraSplit.kvs(c.id(), c.kvs().get(), c.sampleFps().orElse(0.0)));
+        continue;
+      }
       if (!c.url().startsWith("rtsp://") && !c.url().startsWith("rtsps://")) {
-        throw new InvalidInputException("camera " + c.id() + ": live mode reads rtsp:// or rtsps:// cameras, got "
+        throw new InvalidInputException("camera " + c.id() + ": live mode reads rtsp://, rtsps:// or kvs:// cameras, got "
             + CameraUrl.parse(c.url()).redacted() + "; replay files with 'tracklight replay'");
       }
       cameras.add(new LiveCameraSplit(c.id(), c.url(), c.sampleFps().orElse(0.0), 0));
@@ -132,6 +138,12 @@ public final class LiveJob {
     JobConfig.Batching b = config.batching();
     BatchingConfig batching = BatchingConfig.defaults().withMaxBatch(b.maxBatch()).withMaxDelay(b.maxDelay())
         .withQueueCapacity(Math.max(b.queueCapacity(), b.maxBatch()));
+    if (config.cameras().stream().anyMatch(c -> c.kvs().isPresent())) {
+      // A KVS camera waits instead of skipping (the service keeps the media), so a backlog (start:
+      // earliest, a restore, a slow detector) queues frames for inference: like an archive, they
+      // wait for the detector rather than fail the job as too late for live.
+      batching = ReplayJob.forReplay(batching, ASYNC_TIMEOUT.minusSeconds(5));
+    }
     // Ordered async detection that drains at each checkpoint: no frame is in its state, so a
     // rescaled restore never re-sends a camera's frame from a subtask that lost its key group.
     DataStream<FrameDetections> detected = DataStreamUtils

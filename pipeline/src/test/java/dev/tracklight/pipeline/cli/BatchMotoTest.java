@@ -125,9 +125,12 @@ class BatchMotoTest {
   void dryRunPrintsTheExactRequestsWithTimeoutsFromTheVideosDurations() throws Exception {
     CliRun run = cli("batch", "submit", "s3://" + bucket + "/inputs/*.mp4", "s3://" + bucket + "/inputs/long/*.mp4",
         "--out", "s3://" + bucket + "/results/dry",
-        "--queue", queueArn, "--job-definition", definitionArn, "--dry-run");
+        "--queue", queueArn, "--job-definition", definitionArn, "--dry-run", "--blur", "person");
     assertEquals(0, run.exitCode(), run.err());
     JsonNode requests = JSON.readTree(run.out());
+    // --blur reaches every worker's replay (the console's privacy option, on Batch).
+    String command = requests.get(0).path("containerOverrides").path("command").toString();
+    assertTrue(command.contains("\"--replay-arg=--blur\",\"--replay-arg=person\""), command);
     assertEquals(3, requests.size(), run.out());
     Map<String, JsonNode> byName = new HashMap<>();
     requests.forEach(r -> byName.put(r.path("containerOverrides").path("command").get(5).asText(), r));

@@ -142,7 +142,7 @@ class JobConfigLoaderTest {
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "cameras: [{id: a, url: rtsp://h/x, fsp: 5}]"
-          + "| c.yaml: cameras[0].fsp: unknown key; did you mean `fps`? expected one of id, url, fps, rules",
+          + "| c.yaml: cameras[0].fsp: unknown key; did you mean `fps`? expected one of id, url, kvs, fps, rules",
       "cameras: [{id: a, url: rtsp://h/x}]\\nmodel: {clases: [dog]}"
           + "| c.yaml: model.clases: unknown key; did you mean `classes`? expected one of name, device, conf,"
           + " iou, classes, max_batch, replicas, intra_op_threads, spinning, engine, family",

@@ -1,0 +1,40 @@
+package dev.tracklight.console;
+
+import java.nio.file.Path;
+
+/**
+ * Runs jobs somewhere (the local replay worker pool, AWS Batch) and reports what happens to them.
+ * Implementations are thread-safe; listener calls may come from any thread.
+ */
+public interface JobExecutor extends AutoCloseable {
+
+  /** The name stored with each job ("local", "batch"). */
+  String name();
+
+  /**
+   * Queues a job. {@code video} is the input (a local path or an s3:// URI), {@code outDir} where its outputs must appear
+   * (the replay's {@code --out}), {@code options} the job's options.
+   */
+  void submit(String jobId, String video, Path outDir, JobOptions options, Listener listener);
+
+  /** Stops a queued or running job; false if it is not known here (finished, or never submitted). */
+  boolean cancel(String jobId);
+
+  /** Stops every job (console shutdown); the store keeps them as they were, for reconciliation. */
+  @Override
+  void close();
+
+  /** What happens to a submitted job. */
+  interface Listener {
+    /** The job started; {@code externalId} finds it again after a console restart (a pid, a Batch job id). */
+    void running(String externalId);
+
+    /** Fraction done, 0..1. */
+    void progress(double fraction);
+
+    void done();
+
+    /** One line saying why. */
+    void failed(String reason);
+  }
+}

@@ -1,0 +1,93 @@
+import { api, upload, currentSession, el } from '/api.js';
+
+const rows = new Map(); // job id -> <tr>
+const tbody = document.querySelector('#jobs tbody');
+const filter = document.getElementById('filter');
+let chosen = [];
+
+const RULE_SETS = { // saved rule sets: a start for the rules box
+  'a dog appears': 'rules:\n  - {type: appearance, name: dog, classes: [dog], min_absence_seconds: 1.0}\n',
+  'a dog on the right side': 'rules:\n  - {type: zone, name: right, polygon: [[0.6, 0], [1, 0], [1, 1], [0.6, 1]], classes: [dog]}\n',
+  'someone at the desk': 'rules:\n  - {type: zone, name: desk, polygon: [[0.2, 0.2], [0.8, 0.2], [0.8, 0.9], [0.2, 0.9]], classes: [person]}\n',
+  'a crowd forms': 'rules:\n  - {type: crowd, name: crowd, polygon: [[0, 0], [1, 0], [1, 1], [0, 1]], min_count: 5, min_seconds: 10}\n',
+};
+
+function render(job) {
+  let tr = rows.get(job.id);
+  if (!tr) {
+    tr = el('tr', { 'data-id': job.id });
+    rows.set(job.id, tr);
+    tbody.prepend(tr);
+  }
+  const link = el('a', { href: '/job.html?id=' + encodeURIComponent(job.id) }, job.video);
+  const status = el('td', { class: 'status ' + job.status }, job.status);
+  if (job.error) status.append(el('div', { class: 'reason' }, job.error));
+  const bar = el('progress', { max: '100', value: String(job.progress) });
+  const actions = el('td');
+  if (job.status === 'failed') actions.append(el('button', { onclick: () => act(job, 'retry') }, 'Retry'));
+  if (job.status === 'queued' || job.status === 'running') actions.append(el('button', { onclick: () => act(job, 'cancel') }, 'Cancel'));
+  actions.append(el('button', { onclick: () => remove(job) }, 'Delete'));
+  tr.replaceChildren(el('td', {}, link), status, el('td', {}, bar, ' ' + job.progress + ' %'),
+    el('td', {}, new Date(job.created).toLocaleString()), actions);
+  tr.dataset.status = job.status;
+  tr.hidden = filter.value !== '' && filter.value !== job.status;
+}
+
+async function act(job, what) {
+  try { render(await api('/api/jobs/' + job.id + '/' + what, { method: 'POST' })); } catch (e) { alert(e.message); }
+}
+
+async function remove(job) {
+  if (!confirm('Delete ' + job.video + ' and its results?')) return;
+  try { await api('/api/jobs/' + job.id, { method: 'DELETE' }); rows.get(job.id)?.remove(); rows.delete(job.id); }
+  catch (e) { alert(e.message); }
+}
+
+function choose(files) {
+  chosen = chosen.concat(Array.from(files));
+  document.getElementById('chosen').replaceChildren(...chosen.map(f => el('li', {}, f.name + ' (' + Math.round(f.size / 1e6) + ' MB)')));
+}
+
+async function submit(ev) {
+  ev.preventDefault();
+  const err = document.getElementById('form-error');
+  err.textContent = '';
+  const form = new FormData();
+  chosen.forEach(f => form.append('video', f, f.name));
+  form.append('s3', document.getElementById('s3').value);
+  form.append('rules', document.getElementById('rules').value);
+  if (document.getElementById('blur').checked) form.append('blur', 'person');
+  const bar = document.getElementById('upload-progress');
+  bar.hidden = false;
+  try {
+    const res = await upload(form, p => { bar.value = p; });
+    (res.jobs || [res]).forEach(render);
+    chosen = [];
+    document.getElementById('chosen').replaceChildren();
+  } catch (e) {
+    err.textContent = e.message;
+  } finally {
+    bar.hidden = true;
+    bar.value = 0;
+  }
+}
+
+async function init() {
+  const s = await currentSession();
+  document.getElementById('user').textContent = s.auth ? s.user : '';
+  const select = document.getElementById('ruleset');
+  for (const name of Object.keys(RULE_SETS)) select.append(el('option', { value: name }, name));
+  select.addEventListener('change', () => { document.getElementById('rules').value = RULE_SETS[select.value] || ''; });
+  const drop = document.getElementById('drop');
+  drop.addEventListener('dragover', e => { e.preventDefault(); drop.classList.add('over'); });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', e => { e.preventDefault(); drop.classList.remove('over'); choose(e.dataTransfer.files); });
+  document.getElementById('files').addEventListener('change', e => { choose(e.target.files); e.target.value = ''; });
+  document.getElementById('job-form').addEventListener('submit', submit);
+  filter.addEventListener('change', () => rows.forEach(tr => { tr.hidden = filter.value !== '' && filter.value !== tr.dataset.status; }));
+  const list = await api('/api/jobs?limit=100');
+  list.jobs.slice().reverse().forEach(render);
+  new EventSource('/api/events/jobs').addEventListener('job', e => render(JSON.parse(e.data)));
+}
+
+init();
