@@ -23,8 +23,12 @@ import java.util.stream.Stream;
  */
 final class ReplayProgressFiles {
 
-  /** Checkpoints whose files are kept per video: the restored one is among the newest few. */
-  static final int KEPT = 4;
+  /**
+   * Checkpoints whose files are kept per video. The restored checkpoint is the newest completed
+   * one, but snapshots of checkpoints that never completed (aborted by a rescale or a failure, many
+   * under load) write newer files; the files are ~100 bytes, so keep plenty.
+   */
+  static final int KEPT = 32;
 
   private static final ReplayOutputSink.StateSerializer SERIALIZER = new ReplayOutputSink.StateSerializer();
 
