@@ -3,8 +3,6 @@ package dev.tracklight.pipeline.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.tracklight.connectors.sink.ReplayOutputs;
 import dev.tracklight.inference.TestAssets;
 import dev.tracklight.pipeline.testing.TestClips;
 import java.nio.file.Files;
@@ -90,20 +88,7 @@ class ClusterRescaleIT {
       System.out.println("cluster-rescale: {\"scheduler\": \"adaptive\", \"state_backend\": \"rocksdb\", \"rescales\": "
           + pauses + "}");
 
-      for (String camera : List.of("hall", "persons")) {
-        ReplayOutputs a = new ReplayOutputs(cleanOut.resolve(camera));
-        ReplayOutputs b = new ReplayOutputs(out.resolve(camera));
-        List<String> lines = Files.readAllLines(b.tracksJsonl());
-        assertEquals(CLIP_FRAMES, lines.size(), camera + ": every frame once");
-        assertEquals(Files.readAllLines(a.tracksJsonl()), lines, camera + ": the same tracks and ids");
-        assertEquals(Files.readAllLines(a.tracksMot()), Files.readAllLines(b.tracksMot()), camera + " MOT");
-        JsonNode summary = LocalFlinkCluster.JSON.readTree(b.summary().toFile());
-        assertTrue(summary.path("complete").asBoolean(), summary.toString());
-      }
-      Set<String> ids = LocalFlinkCluster.alertIds(cleanOut.resolve("alerts.jsonl"));
-      assertTrue(!ids.isEmpty(), "the appearance rule fires");
-      assertEquals(ids, LocalFlinkCluster.alertIds(out.resolve("alerts.jsonl")), "the same alerts, by id");
-      assertEquals(ids.size(), Files.readAllLines(out.resolve("alerts.jsonl")).size(), "each alert once");
+      LocalFlinkCluster.assertSameReplay(cleanOut, out, List.of("hall", "persons"), CLIP_FRAMES);
     }
   }
 }

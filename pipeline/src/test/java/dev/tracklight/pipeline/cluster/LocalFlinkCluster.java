@@ -196,6 +196,33 @@ final class LocalFlinkCluster implements AutoCloseable {
     return new ProcessResult(p.exitValue(), output(p));
   }
 
+  /**
+   * Asserts that a replay into {@code out} produced exactly what the reference replay into
+   * {@code reference} did: per camera every frame once, the same track lines and MOT rows, a
+   * complete summary; the same alerts by id, each once.
+   */
+  static void assertSameReplay(Path reference, Path out, List<String> cameras, int frames) throws IOException {
+    for (String camera : cameras) {
+      dev.tracklight.connectors.sink.ReplayOutputs a = new dev.tracklight.connectors.sink.ReplayOutputs(
+          reference.resolve(camera));
+      dev.tracklight.connectors.sink.ReplayOutputs b = new dev.tracklight.connectors.sink.ReplayOutputs(
+          out.resolve(camera));
+      List<String> lines = Files.readAllLines(b.tracksJsonl());
+      org.junit.jupiter.api.Assertions.assertEquals(frames, lines.size(), camera + ": every frame once");
+      org.junit.jupiter.api.Assertions.assertEquals(Files.readAllLines(a.tracksJsonl()), lines,
+          camera + ": the same tracks and ids");
+      org.junit.jupiter.api.Assertions.assertEquals(Files.readAllLines(a.tracksMot()),
+          Files.readAllLines(b.tracksMot()), camera + " MOT");
+      JsonNode summary = JSON.readTree(b.summary().toFile());
+      org.junit.jupiter.api.Assertions.assertTrue(summary.path("complete").asBoolean(), summary.toString());
+    }
+    Set<String> ids = alertIds(reference.resolve("alerts.jsonl"));
+    org.junit.jupiter.api.Assertions.assertTrue(!ids.isEmpty(), "the appearance rule fires");
+    org.junit.jupiter.api.Assertions.assertEquals(ids, alertIds(out.resolve("alerts.jsonl")), "the same alerts, by id");
+    org.junit.jupiter.api.Assertions.assertEquals(ids.size(), Files.readAllLines(out.resolve("alerts.jsonl")).size(),
+        "each alert once");
+  }
+
   /** The ids of the alerts in a JSON-lines alerts file, sorted. */
   static Set<String> alertIds(Path file) throws IOException {
     return Files.readAllLines(file).stream().filter(l -> !l.isBlank())

@@ -127,20 +127,7 @@ class TaskManagerLossIT {
         + ", \"cameras\": " + videos.size() + "}");
     assertTrue(restarts(cluster, jobId) >= 1, "the job restarted after the loss");
 
-    for (String camera : List.of("hall", "persons")) {
-      ReplayOutputs clean = new ReplayOutputs(cleanOut.resolve(camera));
-      ReplayOutputs faulted = new ReplayOutputs(out.resolve(camera));
-      List<String> lines = Files.readAllLines(faulted.tracksJsonl());
-      assertEquals(CLIP_FRAMES, lines.size(), camera + ": every frame once");
-      assertEquals(Files.readAllLines(clean.tracksJsonl()), lines, camera + ": the same tracks and ids");
-      assertEquals(Files.readAllLines(clean.tracksMot()), Files.readAllLines(faulted.tracksMot()), camera + " MOT");
-      JsonNode summary = LocalFlinkCluster.JSON.readTree(faulted.summary().toFile());
-      assertTrue(summary.path("complete").asBoolean(), summary.toString());
-    }
-    Set<String> cleanIds = LocalFlinkCluster.alertIds(cleanOut.resolve("alerts.jsonl"));
-    assertTrue(!cleanIds.isEmpty(), "the appearance rule fires");
-    assertEquals(cleanIds, LocalFlinkCluster.alertIds(out.resolve("alerts.jsonl")), "the same alerts, by id");
-    assertEquals(cleanIds.size(), Files.readAllLines(out.resolve("alerts.jsonl")).size(), "each alert once");
+    LocalFlinkCluster.assertSameReplay(cleanOut, out, List.of("hall", "persons"), CLIP_FRAMES);
   }
 
   private static Process replay(LocalFlinkCluster cluster, List<String> videos, Path rules, Path out, String name)
