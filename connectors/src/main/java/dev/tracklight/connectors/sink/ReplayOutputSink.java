@@ -131,31 +131,31 @@ public final class ReplayOutputSink implements Sink<FrameDetections>,
       this.epochMillis = epochMillis;
       Map<String, ReplayProgressState> given = new HashMap<>();
       recovered.forEach(s -> given.put(s.cameraId(), s));
-      java.util.OptionalLong checkpoint = context.getRestoredCheckpointId();
-      var task = context.getTaskInfo();
+      // Without a context (a writer driven directly, as unit tests do) it is the only subtask.
+      java.util.OptionalLong checkpoint = context == null ? java.util.OptionalLong.empty()
+          : context.getRestoredCheckpointId();
+      var task = context == null ? null : context.getTaskInfo();
       for (Map.Entry<String, Video> e : videos.entrySet()) {
         String id = e.getKey();
-        int owner = org.apache.flink.runtime.state.KeyGroupRangeAssignment.assignKeyToParallelOperator(id,
-            task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks());
-        if (owner != task.getIndexOfThisSubtask()) {
+        if (task != null && org.apache.flink.runtime.state.KeyGroupRangeAssignment.assignKeyToParallelOperator(id,
+            task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks())
+            != task.getIndexOfThisSubtask()) {
           continue;
         }
         Video v = e.getValue();
         ReplayOutputs outputs = new ReplayOutputs(Path.of(v.outputDir()));
-        if (checkpoint.isEmpty()) {
-          // A fresh run: progress files an earlier run left here must never be mistaken for ours.
-          ReplayProgressFiles.clear(outputs);
-          continue;
-        }
         ReplayProgressState state = given.get(id);
-        if (state == null) {
+        if (state == null && checkpoint.isPresent()) {
           state = ReplayProgressFiles.read(outputs, checkpoint.getAsLong()).orElse(null);
         }
         if (state != null) {
-          LOG.info("subtask {} of {} resumes {} at frame {} ({} state, checkpoint {})", task.getIndexOfThisSubtask(),
-              task.getNumberOfParallelSubtasks(), id, state.frames(), given.containsKey(id) ? "its own" : "a moved",
-              checkpoint.getAsLong());
+          LOG.info("subtask {} resumes {} at frame {} ({} state, checkpoint {})",
+              task == null ? 0 : task.getIndexOfThisSubtask(), id, state.frames(),
+              given.containsKey(id) ? "its own" : "a moved", checkpoint.isPresent() ? checkpoint.getAsLong() : -1);
           open.put(id, ReplayOutputFiles.resume(outputs, v.width(), v.height(), v.frameRate(), names, style, state));
+        } else if (checkpoint.isEmpty() && given.isEmpty()) {
+          // A fresh run: progress files an earlier run left here must never be mistaken for ours.
+          ReplayProgressFiles.clear(outputs);
         }
       }
     }
