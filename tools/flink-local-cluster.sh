@@ -9,6 +9,7 @@
 #                                      [--state-dir DIR] [--jar JAR]
 #   tools/flink-local-cluster.sh start --application "run --config FILE" [--reactive] [options above]
 #   tools/flink-local-cluster.sh add-taskmanager [--rest-port P] [--state-dir DIR]
+#   tools/flink-local-cluster.sh restart-jobmanager [--rest-port P] [--state-dir DIR]
 #   tools/flink-local-cluster.sh stop  [--rest-port P] [--state-dir DIR]
 #
 # start: writes STATE/conf/config.yaml, starts the JVMs (pids in STATE/jobmanager.pid and
@@ -27,6 +28,11 @@
 # (space-separated, no quoting) as the cluster's one job; --reactive adds Flink's reactive mode, in
 # which the job always runs at the parallelism the TaskManagers' slots allow: add-taskmanager raises
 # it, losing one lowers it.
+# --ha-zookeeper HOST:PORT turns on Flink's ZooKeeper high availability (job graphs and checkpoint
+# pointers in ZooKeeper and STATE/ha): restart-jobmanager then starts a new JobManager (after a
+# `kill -9 $(cat STATE/jobmanager.pid)`, or killing the running one itself) that recovers the jobs
+# from their latest checkpoints while the TaskManagers reconnect. Without HA a JobManager takes its
+# jobs with it.
 #
 # The TaskManager inherits TRACKLIGHT_ASSETS from the caller but needs it only to resolve model
 # names: the replay client pins the model to an absolute path, and videos and outputs are absolute
@@ -44,6 +50,7 @@ scheduler=default
 state_backend=hashmap
 application=""
 reactive=false
+ha_zookeeper=""
 state=""
 jar="$here/pipeline/target/tracklight.jar"
 # Bounded waits: a JVM start plus TaskManager registration takes ~10-20 s on 2 busy cores.
@@ -51,7 +58,7 @@ START_TIMEOUT_S="${START_TIMEOUT_S:-90}"
 STOP_TIMEOUT_S=20
 
 die() { echo "flink-local-cluster: $*" >&2; exit 2; }
-usage() { die "usage: $0 start|add-taskmanager|stop [--taskmanagers N] [--slots N] [--scheduler default|adaptive] [--state-backend hashmap|rocksdb] [--rest-port P] [--rpc-port P] [--state-dir DIR] [--jar JAR]"; }
+usage() { die "usage: $0 start|add-taskmanager|restart-jobmanager|stop [--taskmanagers N] [--slots N] [--scheduler default|adaptive] [--state-backend hashmap|rocksdb] [--rest-port P] [--rpc-port P] [--state-dir DIR] [--jar JAR]"; }
 is_port() { [[ "$1" =~ ^[0-9]+$ ]] && [ "$1" -ge 1 ] && [ "$1" -le 65535 ]; }
 
 while [ $# -gt 0 ]; do
@@ -64,6 +71,7 @@ while [ $# -gt 0 ]; do
     --state-backend) [ $# -ge 2 ] || usage; state_backend="$2"; shift 2 ;;
     --application) [ $# -ge 2 ] || usage; application="$2"; shift 2 ;;
     --reactive) reactive=true; shift ;;
+    --ha-zookeeper) [ $# -ge 2 ] || usage; ha_zookeeper="$2"; shift 2 ;;
     --state-dir) [ $# -ge 2 ] || usage; state="$2"; shift 2 ;;
     --jar) [ $# -ge 2 ] || usage; jar="$2"; shift 2 ;;
     *) usage ;;
@@ -195,6 +203,7 @@ heartbeat:
   timeout: 10000
 jobmanager.scheduler: $( [ "$scheduler" = adaptive ] && echo Adaptive || echo Default )
 $( [ "$reactive" = true ] && echo "scheduler-mode: reactive" )
+$( [ -n "$ha_zookeeper" ] && printf 'high-availability.type: zookeeper\nhigh-availability.zookeeper.quorum: %s\nhigh-availability.storageDir: file://%s/ha\nhigh-availability.cluster-id: /tracklight-%s\n' "$ha_zookeeper" "$state" "$rest_port" )
 # Adaptive scheduler (tracklight scale): rescale within seconds of a request or a new TaskManager
 # instead of Flink's defaults (30 s cool-down, 60 s to let resources settle), which suit a large
 # fleet whose machines come and go, not a loopback cluster.
@@ -329,6 +338,23 @@ case "$cmd" in
       "$(sed -n 1p "$state/conf/taskmanager.params")" "$(sed -n 2p "$state/conf/taskmanager.params")"
     wait_for_taskmanagers $(( before + 1 )) "taskmanager-$i"
     echo "$i"
+    ;;
+  restart-jobmanager)
+    [ -f "$state/conf/config.yaml" ] || die "no cluster configuration in $state (start one first)"
+    state="$(cd "$state" && pwd)"
+    jar="$(cat "$state/conf/jar")"
+    grep -q '^high-availability.type: zookeeper' "$state/conf/config.yaml" \
+      || echo "flink-local-cluster: this cluster has no HA (--ha-zookeeper): the new JobManager starts without the old jobs" >&2
+    if alive "$state/jobmanager.pid"; then
+      kill -KILL "$(cat "$state/jobmanager.pid")" 2>/dev/null || true
+      sleep 0.5
+    fi
+    mv -f "$state/log/jobmanager.log" "$state/log/jobmanager.before-restart.log" 2>/dev/null || true
+    jm_params="$(resource_params GET_JM_RESOURCE_PARAMS)"
+    start_process jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
+      "$(sed -n 1p <<<"$jm_params")" "$(sed -n 2p <<<"$jm_params")"
+    wait_for_taskmanagers 1 jobmanager
+    echo "127.0.0.1:$rest_port"
     ;;
   stop)
     stop_cluster
