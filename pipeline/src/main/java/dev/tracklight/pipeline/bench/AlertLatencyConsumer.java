@@ -1,5 +1,7 @@
 package dev.tracklight.pipeline.bench;
 
+import dev.tracklight.connectors.alerts.KinesisAlertFeed;
+import dev.tracklight.connectors.alerts.KinesisAlertSinkOptions;
 import dev.tracklight.operators.alerts.Alert;
 import dev.tracklight.operators.alerts.AlertJson;
 import java.time.Duration;
@@ -13,7 +15,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * A {@code read_committed} consumer on its own thread that records, for each alert, the wall-clock
+ * A {@code read_committed} Kafka consumer (or a Kinesis stream follower) on its own thread that records, for each alert, the wall-clock
  * time it became visible minus its {@code event_time_ms} (live event time is capture time, epoch
  * ms, on this same machine's clock). It polls with a short timeout so the receive time is within a
  * few ms of the record's arrival. Closing it stops the thread.
@@ -54,6 +56,49 @@ final class AlertLatencyConsumer implements AutoCloseable {
     return c;
   }
 
+  /** Alerts on a Kinesis stream, followed across its shards from now on ({@link KinesisAlertFeed}). */
+  private AlertLatencyConsumer(KinesisAlertFeed feed) {
+    thread = new Thread(() -> follow(feed), "alert-latency-consumer");
+    thread.setDaemon(true);
+  }
+
+  /**
+   * Reads the stream's shards from their ends as they are now. GetRecords is allowed 5 calls per
+   * second per shard, so a receive time is up to {@code KinesisAlertFeed.SHARD_POLL_MS} late: the
+   * latency a consumer polling at that limit sees.
+   */
+  static AlertLatencyConsumer startKinesis(KinesisAlertSinkOptions stream) {
+    AlertLatencyConsumer c = new AlertLatencyConsumer(KinesisAlertFeed.open(stream, false, Duration.ofSeconds(15)));
+    c.thread.start();
+    return c;
+  }
+
+  private void follow(KinesisAlertFeed feed) {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    try (feed) {
+      while (running) {
+        for (String line : feed.poll(POLL)) {
+          Alert a = AlertJson.parse(line);
+          if (seen.add(a.id())) {
+            record(a, System.currentTimeMillis());
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void record(Alert a, long now) {
+    if (a.eventTimeMs() < countFromMs) {
+      return;
+    }
+    synchronized (latencies) {
+      (Alert.HIGHLIGHT.equals(a.type()) ? highlightLatencies : latencies).add(now - a.eventTimeMs());
+      byType.computeIfAbsent(a.type(), t -> new ArrayList<>()).add(now - a.eventTimeMs());
+    }
+  }
+
   private void consume(Properties p, String topic) {
     try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
       List<TopicPartition> partitions = List.of();
@@ -69,17 +114,7 @@ final class AlertLatencyConsumer implements AutoCloseable {
       consumer.seekToBeginning(partitions);
       while (running) {
         for (ConsumerRecord<String, String> r : consumer.poll(POLL)) {
-          long now = System.currentTimeMillis();
-          Alert a = AlertJson.parse(r.value());
-          if (a.eventTimeMs() < countFromMs) {
-            continue;
-          }
-          synchronized (latencies) {
-            // A highlight's event time is its end; it is delivered once event time is past that
-            // end by the rules' longest pre-roll (2 s by default): by design, not pipeline delay.
-            (Alert.HIGHLIGHT.equals(a.type()) ? highlightLatencies : latencies).add(now - a.eventTimeMs());
-            byType.computeIfAbsent(a.type(), t -> new ArrayList<>()).add(now - a.eventTimeMs());
-          }
+          record(AlertJson.parse(r.value()), System.currentTimeMillis());
         }
       }
     }

@@ -63,8 +63,18 @@ public final class LiveLatencyBench {
    * @param exactlyOnce transactional sink (alerts become visible when a checkpoint commits)
    * @param checkpointInterval the live job's checkpoint interval
    */
-  public record AlertOptions(Optional<String> kafka, boolean exactlyOnce, Duration checkpointInterval) {
+  public record AlertOptions(Optional<String> kafka, boolean exactlyOnce, Duration checkpointInterval,
+      Optional<String> kinesis) {
     public static final AlertOptions NONE = new AlertOptions(Optional.empty(), false, Duration.ofSeconds(10));
+
+    /** No Kinesis stream. */
+    public AlertOptions(Optional<String> kafka, boolean exactlyOnce, Duration checkpointInterval) {
+      this(kafka, exactlyOnce, checkpointInterval, Optional.empty());
+    }
+
+    boolean any() {
+      return kafka.isPresent() || kinesis.isPresent();
+    }
   }
 
   public static Map<String, Object> run(Path video, int cameras, double fps, Duration duration,
@@ -104,7 +114,7 @@ public final class LiveLatencyBench {
       for (int i = 0; i < cameras; i++) {
         yaml.append("  - {id: cam").append(i).append(", url: 'rtsp://127.0.0.1:").append(port)
             .append("/cam").append(i).append("', fps: ").append(fps);
-        if (alerts.kafka().isPresent()) {
+        if (alerts.any()) {
           yaml.append(", rules: [").append(BENCH_RULES).append("]");
         }
         yaml.append("}\n");
@@ -118,6 +128,8 @@ public final class LiveLatencyBench {
             .append("', topic: ").append(topic).append(", delivery: ")
             .append(alerts.exactlyOnce() ? "exactly_once" : "at_least_once")
             .append(", transactional_id_prefix: ").append(topic).append("}}\n");
+      } else if (alerts.kinesis().isPresent()) {
+        yaml.append("  alerts: {kinesis: {stream: '").append(alerts.kinesis().get()).append("'}}\n");
       }
       JobConfig config = JobConfigLoader.parse("bench-cameras.yaml", yaml.toString());
       List<String> names;
@@ -131,7 +143,9 @@ public final class LiveLatencyBench {
           config.checkpointing().interval(), config.checkpointing().directory());
       LiveJob.build(env, config, pinned, names);
       AlertLatencyConsumer consumer = alerts.kafka().isPresent()
-          ? AlertLatencyConsumer.start(alerts.kafka().get(), topic) : null;
+          ? AlertLatencyConsumer.start(alerts.kafka().get(), topic)
+          : alerts.kinesis().isPresent() ? AlertLatencyConsumer.startKinesis(config.sinks().alerts().kinesis().get())
+          : null;
       JobClient job = env.executeAsync("live-latency-bench");
       MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
       List<Long> heapMb = new ArrayList<>();
@@ -151,7 +165,8 @@ public final class LiveLatencyBench {
       Map<String, Object> r = report(tracks, cameras, fps, duration, heapMb, model);
       if (consumer != null) {
         long[] lat = consumer.latenciesMs();
-        r.put("alert_delivery", alerts.exactlyOnce() ? "exactly_once" : "at_least_once");
+        r.put("alert_delivery", alerts.kinesis().isPresent() ? "kinesis_at_least_once"
+            : alerts.exactlyOnce() ? "exactly_once" : "at_least_once");
         r.put("checkpoint_interval_ms", alerts.checkpointInterval().toMillis());
         r.put("alerts", lat.length); // rule events; highlights separately below
         r.put("alert_latency_ms_p50", percentile(lat, 0.50));

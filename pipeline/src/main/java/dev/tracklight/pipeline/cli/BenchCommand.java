@@ -156,6 +156,11 @@ final class BenchCommand implements Runnable {
             + " measure event time -> visible to a read_committed consumer.")
     String kafka;
 
+    @Option(names = "--kinesis", paramLabel = "STREAM",
+        description = "Or send the alerts to this Kinesis data stream (standard AWS configuration) and measure"
+            + " event time -> readable by a consumer polling its shards.")
+    String kinesis;
+
     @Option(names = "--kafka-delivery", defaultValue = "at_least_once", paramLabel = "MODE",
         description = "exactly_once (visible at checkpoint commits) or at_least_once (default: ${DEFAULT-VALUE}).")
     String delivery;
@@ -168,6 +173,9 @@ final class BenchCommand implements Runnable {
     public Integer call() throws Exception {
       if (!delivery.equals("exactly_once") && !delivery.equals("at_least_once")) {
         throw new InvalidInputException("--kafka-delivery must be exactly_once or at_least_once, got " + delivery);
+      }
+      if (kafka != null && kinesis != null) {
+        throw new InvalidInputException("expected --kafka or --kinesis, not both");
       }
       if (checkpointMs < 100) {
         throw new InvalidInputException("--checkpoint-interval-ms must be >= 100, got " + checkpointMs);
@@ -187,7 +195,8 @@ final class BenchCommand implements Runnable {
           java.time.Duration.ofSeconds(seconds), Path.of("tools/rtsp/rtsp_loop.py"),
           Files.createTempDirectory("tracklight-bench-live"),
           new dev.tracklight.pipeline.bench.LiveLatencyBench.AlertOptions(java.util.Optional.ofNullable(kafka),
-              delivery.equals("exactly_once"), java.time.Duration.ofMillis(checkpointMs)));
+              delivery.equals("exactly_once"), java.time.Duration.ofMillis(checkpointMs),
+              java.util.Optional.ofNullable(kinesis)));
       writeJson(out, result);
       System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
       return 0;
