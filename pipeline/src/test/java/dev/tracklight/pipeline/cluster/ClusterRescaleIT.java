@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracklight.inference.TestAssets;
-import dev.tracklight.pipeline.testing.TestClips;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,13 +35,9 @@ class ClusterRescaleIT {
 
   @Test
   void replayRescaledOneTwoOneEqualsAnUndisturbedReplay() throws Exception {
-    Path hall = TestClips.firstFrames(TestAssets.file("videos/people_walking_overhead_720p.mp4"), CLIP_FRAMES,
-        temp.resolve("hall.mp4"));
-    Path persons = TestClips.firstFrames(TestAssets.file("videos/persons_one_by_one_432p.mp4"), CLIP_FRAMES,
-        temp.resolve("persons.mp4"));
-    Path rules = Files.writeString(temp.resolve("rules.yaml"),
-        "rules:\n  - {type: appearance, name: people, classes: [person], min_absence_seconds: 0.5}\n");
-    List<String> videos = List.of(hall.toString(), persons.toString());
+    LocalFlinkCluster.TwoVideos two = LocalFlinkCluster.TwoVideos.write(temp, CLIP_FRAMES);
+    List<String> videos = two.videos();
+    Path rules = two.rules();
     Map<String, String> env = Map.of("TRACKLIGHT_ASSETS", TestAssets.root().toAbsolutePath().toString());
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String jar = LocalFlinkCluster.shadedJar().toAbsolutePath().toString();

@@ -223,6 +223,24 @@ final class LocalFlinkCluster implements AutoCloseable {
         "each alert once");
   }
 
+  /**
+   * The two videos the cluster tests replay (cameras {@code hall}, 720p, and {@code persons}, 432p,
+   * their first {@code frames} frames) and a rules file whose appearance rule fires on both.
+   */
+  record TwoVideos(List<String> videos, Path rules) {
+    static TwoVideos write(Path dir, int frames) throws IOException {
+      Path hall = dev.tracklight.pipeline.testing.TestClips.firstFrames(
+          dev.tracklight.inference.TestAssets.file("videos/people_walking_overhead_720p.mp4"), frames,
+          dir.resolve("hall.mp4"));
+      Path persons = dev.tracklight.pipeline.testing.TestClips.firstFrames(
+          dev.tracklight.inference.TestAssets.file("videos/persons_one_by_one_432p.mp4"), frames,
+          dir.resolve("persons.mp4"));
+      Path rules = Files.writeString(dir.resolve("rules.yaml"),
+          "rules:\n  - {type: appearance, name: people, classes: [person], min_absence_seconds: 0.5}\n");
+      return new TwoVideos(List.of(hall.toString(), persons.toString()), rules);
+    }
+  }
+
   /** The ids of the alerts in a JSON-lines alerts file, sorted. */
   static Set<String> alertIds(Path file) throws IOException {
     return Files.readAllLines(file).stream().filter(l -> !l.isBlank())
