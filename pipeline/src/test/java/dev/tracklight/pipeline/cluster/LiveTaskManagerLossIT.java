@@ -76,14 +76,17 @@ class LiveTaskManagerLossIT {
         Path tracks = temp.resolve("tracks.jsonl");
         awaitUntil(() -> !kafka.committedValues("alerts").isEmpty() && maxIds(tracks).size() == CAMERAS.size()
                 && maxIds(tracks).values().stream().allMatch(id -> id > RECENT_IDS_NEEDED),
-            "committed alerts and enough tracks on every camera", cluster, cli);
+            () -> "committed alerts and enough tracks on every camera (committed alerts "
+                + kafka.committedValues("alerts").size() + ", highest track id per camera " + maxIds(tracks)
+                + ", track lines " + lineCount(tracks) + ")", cluster, cli);
         long linesBefore = Files.readAllLines(tracks).size();
         long killedAt = System.currentTimeMillis();
         cluster.killTaskManager(1);
         TaskManagerLossIT.awaitRestartedAndRunning(cluster, jobId, cli);
         // Every camera again, with frames from after the kill.
         awaitUntil(() -> camerasWithTracksAfter(tracks, killedAt).containsAll(CAMERAS),
-            "track lines of every camera after the loss", cluster, cli);
+            () -> "track lines of every camera after the loss (cameras with tracks after it "
+                + camerasWithTracksAfter(tracks, killedAt) + ")", cluster, cli);
         cluster.get("/jobs/" + jobId); // still there
         cancel(cluster, jobId);
 
@@ -190,17 +193,27 @@ class LiveTaskManagerLossIT {
     boolean ok() throws Exception;
   }
 
-  private static void awaitUntil(Check check, String what, LocalFlinkCluster cluster, Process cli) throws Exception {
+  private static long lineCount(Path tracks) {
+    try {
+      return Files.exists(tracks) ? Files.readAllLines(tracks).size() : 0;
+    } catch (java.io.IOException e) {
+      return -1;
+    }
+  }
+
+  /** Waits for {@code check}; on timeout the message tells {@code what} was awaited and where it stood. */
+  private static void awaitUntil(Check check, java.util.function.Supplier<String> what, LocalFlinkCluster cluster,
+      Process cli) throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (System.nanoTime() < deadline) {
       if (!cli.isAlive()) {
-        throw new AssertionError("run exited early:\n" + LocalFlinkCluster.output(cli) + cluster.logs());
+        throw new AssertionError("run exited early, waiting for " + what.get() + ":\n" + LocalFlinkCluster.output(cli) + cluster.logs());
       }
       if (check.ok()) {
         return;
       }
       Thread.sleep(500);
     }
-    throw new AssertionError("no " + what + " within " + WAIT + ":\n" + LocalFlinkCluster.output(cli) + cluster.logs());
+    throw new AssertionError("no " + what.get() + " within " + WAIT + ":\n" + LocalFlinkCluster.output(cli) + cluster.logs());
   }
 }
