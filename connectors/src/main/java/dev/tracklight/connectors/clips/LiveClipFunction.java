@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * pass on unchanged (main output), so the function can sit anywhere after the rules.
  *
  * <p><b>Pixels.</b> The frame is copied into a per-camera scratch image (0.1-0.3 ms at 720p) and the
- * copy is annotated, so the frame's own pixels stay clean for anything after this function. The
+ * copy is annotated (with the camera's own style where it has one: a camera that blurs people for
+ * privacy blurs them here, before the JPEG, so none of its clips or thumbnails has them sharp), so
+ * the frame's own pixels stay clean for anything after this function. The
  * annotators keep per-track trails per camera, so each camera's frames must arrive in order (the
  * keyed, ordered chain guarantees it).
  *
@@ -75,6 +77,8 @@ public final class LiveClipFunction extends ProcessFunction<FrameDetections, Fra
   private final LiveClipConfig config;
   private final List<String> classNames;
   private final AnnotationStyle style;
+  /** Cameras annotated otherwise than {@link #style} (privacy: a camera that blurs people). */
+  private final HashMap<String, AnnotationStyle> cameraStyles;
   private final HighlightSeverity severity;
   private final Clock clock;
 
@@ -96,6 +100,17 @@ public final class LiveClipFunction extends ProcessFunction<FrameDetections, Fra
    */
   public LiveClipFunction(ClipLayout layout, LiveClipConfig config, List<String> classNames,
       AnnotationStyle style, HighlightSeverity severity, Clock clock) {
+    this(layout, config, classNames, style, Map.of(), severity, clock);
+  }
+
+  /**
+   * @param cameraStyles the style of each camera that is not annotated with {@code style} (a
+   *     camera that blurs chosen classes in its clips and thumbnails)
+   * @see #LiveClipFunction(ClipLayout, LiveClipConfig, List, AnnotationStyle, HighlightSeverity, Clock)
+   */
+  public LiveClipFunction(ClipLayout layout, LiveClipConfig config, List<String> classNames,
+      AnnotationStyle style, Map<String, AnnotationStyle> cameraStyles, HighlightSeverity severity, Clock clock) {
+    this.cameraStyles = new HashMap<>(cameraStyles);
     this.layout = Objects.requireNonNull(layout, "layout");
     this.config = Objects.requireNonNull(config, "config");
     this.classNames = List.copyOf(classNames);
@@ -141,7 +156,8 @@ public final class LiveClipFunction extends ProcessFunction<FrameDetections, Fra
   @Override
   public void processElement(FrameDetections frame, Context ctx, Collector<FrameDetections> out) {
     CameraClips camera = cameras.computeIfAbsent(frame.cameraId(), id -> new CameraClips(
-        FrameAnnotator.create(style, new ClassNames(classNames)), FrameRing.of(config)));
+        FrameAnnotator.create(cameraStyles.getOrDefault(id, style), new ClassNames(classNames)),
+        FrameRing.of(config)));
     buffer(camera, frame);
     for (Highlight h : frame.rules().highlights()) {
       camera.waiting.add(new Waiting(h, frame.timestampMs()));

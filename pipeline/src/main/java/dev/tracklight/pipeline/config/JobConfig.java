@@ -37,6 +37,50 @@ public record JobConfig(List<Camera> cameras, DetectorOptions detector, Batching
   }
 
   /**
+   * A camera's privacy setting ({@code blur: [person]}, {@code blur_kernel: 31}): boxes of these
+   * classes are box-blurred in every image the job writes for the camera (clips, thumbnails).
+   *
+   * @param classes class names as the user wrote them (resolved against the model's classes by
+   *     {@link JobConfig#cameraStyles})
+   * @param kernel the box blur's window, odd, 3..255 px
+   */
+  public record Blur(List<String> classes, int kernel) implements java.io.Serializable {
+    /** Nothing blurred. */
+    public static final Blur NONE = new Blur(List.of(), 31);
+
+    public Blur {
+      classes = List.copyOf(classes);
+    }
+  }
+
+  /**
+   * The annotation style of every camera that blurs something ({@code style} with its blur);
+   * cameras that blur nothing are absent (they use {@code style}).
+   *
+   * @throws dev.tracklight.inference.InvalidInputException naming the camera and the class when a
+   *     blurred class is not one of the model's
+   */
+  public java.util.Map<String, dev.tracklight.operators.annotation.AnnotationStyle> cameraStyles(
+      dev.tracklight.inference.ClassNames names, dev.tracklight.operators.annotation.AnnotationStyle style) {
+    java.util.Map<String, dev.tracklight.operators.annotation.AnnotationStyle> out = new java.util.LinkedHashMap<>();
+    for (Camera c : cameras) {
+      if (c.blur().classes().isEmpty()) {
+        continue;
+      }
+      java.util.Set<Integer> ids = new java.util.LinkedHashSet<>();
+      for (String n : c.blur().classes()) {
+        try {
+          ids.add(names.idOf(n));
+        } catch (IllegalArgumentException e) {
+          throw new dev.tracklight.inference.InvalidInputException("camera " + c.id() + ": blur: " + e.getMessage(), e);
+        }
+      }
+      out.put(c.id(), style.withBlur(ids, c.blur().kernel()));
+    }
+    return out;
+  }
+
+  /**
    * One camera.
    *
    * @param id stable id: key of the per-camera state, label of metrics, name of outputs
@@ -45,9 +89,20 @@ public record JobConfig(List<Camera> cameras, DetectorOptions detector, Batching
    * @param sampleFps frames per second to process, or empty for every frame
    * @param rules the camera's highlight rules as configured (parsed against the model's classes)
    * @param kvs the Kinesis Video stream of a {@code kvs://} or ARN camera ({@code kvs:} section)
+   * @param blur the classes blurred in the camera's clips and thumbnails (privacy)
    */
   public record Camera(String id, String url, Optional<Double> sampleFps, RuleConfig rules,
-      Optional<dev.tracklight.connectors.kvs.KvsCamera> kvs) {
+      Optional<dev.tracklight.connectors.kvs.KvsCamera> kvs, Blur blur) {
+    public Camera {
+      java.util.Objects.requireNonNull(blur, "blur");
+    }
+
+    /** A camera that blurs nothing. */
+    public Camera(String id, String url, Optional<Double> sampleFps, RuleConfig rules,
+        Optional<dev.tracklight.connectors.kvs.KvsCamera> kvs) {
+      this(id, url, sampleFps, rules, kvs, Blur.NONE);
+    }
+
     /** A camera with the default rules. */
     public Camera(String id, String url, Optional<Double> sampleFps) {
       this(id, url, sampleFps, RuleConfig.DEFAULTS);
@@ -61,7 +116,8 @@ public record JobConfig(List<Camera> cameras, DetectorOptions detector, Batching
     /** Redacted: a camera's URL may carry its password. */
     @Override
     public String toString() {
-      return "Camera[" + id + ", " + CredentialRedaction.redact(url) + ", fps " + sampleFps.map(String::valueOf).orElse("all") + "]";
+      return "Camera[" + id + ", " + CredentialRedaction.redact(url) + ", fps " + sampleFps.map(String::valueOf).orElse("all")
+          + (blur.classes().isEmpty() ? "" : ", blur " + blur.classes()) + "]";
     }
   }
 

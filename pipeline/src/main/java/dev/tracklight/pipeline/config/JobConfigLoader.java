@@ -35,6 +35,7 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  *   - id: lobby
  *     url: rtsp://viewer:secret@10.0.0.7:554/stream1
  *     fps: 5
+ *     blur: [person]                     # privacy: persons blurred in clips and thumbnails
  *   - id: gate
  *     url: kvs://gate-camera            # or arn:aws:kinesisvideo:REGION:ACCOUNT:stream/NAME/TIME
  *     kvs: {region: us-east-1, start: now}   # start: now | earliest | ISO-8601 producer time;
@@ -181,10 +182,24 @@ public final class JobConfigLoader {
       Optional<Double> fps = c.has("fps")
           ? Optional.of(c.number("fps", 0, 0.01, 1000)) : Optional.empty();
       RuleConfig rules = new RuleConfig(c.context() + " (" + id + ")", c.list("rules"));
+      JobConfig.Blur blur = blur(c);
       c.finish();
-      cameras.add(new JobConfig.Camera(id, url, fps, rules, kvs));
+      cameras.add(new JobConfig.Camera(id, url, fps, rules, kvs, blur));
     }
     return List.copyOf(cameras);
+  }
+
+  /** A camera's {@code blur: [CLASS, ...]} and {@code blur_kernel: PX} (classes checked later, against the model). */
+  private static JobConfig.Blur blur(YamlSection c) {
+    List<String> classes = c.stringList("blur");
+    if (c.has("blur_kernel") && classes.isEmpty()) {
+      throw c.error("blur_kernel", "is set but nothing is blurred; expected blur: [person] with it");
+    }
+    int kernel = c.integer("blur_kernel", JobConfig.Blur.NONE.kernel(), 3, 255);
+    if (kernel % 2 == 0) {
+      throw c.error("blur_kernel", kernel + " is even; expected an odd window of 3..255 px");
+    }
+    return new JobConfig.Blur(classes, kernel);
   }
 
   /** A Kinesis Video camera's {@code kvs: {region, start, endpoint}}, checked against its URL. */

@@ -167,10 +167,13 @@ public final class LiveJob {
     // emits the highlight alert with their URIs; without, the alert goes out bare.
     HighlightSeverity severity = HighlightSeverity.fromRules(rules, RuleParser.defaults());
     JobConfig.Highlights h = config.highlights();
+    AnnotationStyle style = AnnotationStyle.defaults().withRules(h.drawRules());
+    // Checked with or without clips: a misspelt class must not pass silently until clips are on.
+    Map<String, AnnotationStyle> cameraStyles = config.cameraStyles(new ClassNames(classNames), style);
     SingleOutputStreamOperator<FrameDetections> highlighted = h.clipsDir().isPresent()
         ? ruled.process(new LiveClipFunction(ClipLayout.at(Path.of(h.clipsDir().get())),
             LiveClipConfig.defaults().withBuffer(h.bufferSeconds(), LiveClipConfig.DEFAULT_BUFFER_BYTES),
-            classNames, AnnotationStyle.defaults().withRules(h.drawRules()), severity, Clock.systemUTC()))
+            classNames, style, cameraStyles, severity, Clock.systemUTC()))
             .returns(FrameDetections.typeInfo()).name("clips").uid("clips")
         : ruled.process(new HighlightAlerts(severity)).returns(FrameDetections.typeInfo())
             .name("highlight-alerts").uid("highlight-alerts");

@@ -128,6 +128,10 @@ class JobConfigLoaderTest {
       "cameras: [{id: a, url: rtsp://h/x}]\\nsinks: {alerts: {kinesis: {stream: 'arn:aws:kinesis:us-east-1:123456789012:stream/s', region: eu-west-1}}} | c.yaml: sinks.alerts.kinesis: region 'eu-west-1' differs from the stream ARN's region 'us-east-1'",
       "cameras: [{id: a, url: rtsp://h/x}]\\nsinks: {alerts: {kinesis: {stream: s, endpoint: 'ftp://h'}}} | c.yaml: sinks.alerts.kinesis: endpoint 'ftp://h' is not an http(s) URL",
       "cameras: [{id: a, url: rtsp://h/x}]\\nsinks: {alerts: {kinesis: {stream: s, max_batch_size: 501}}} | c.yaml: sinks.alerts.kinesis.max_batch_size: expected an integer in [1, 500], got integer 501",
+      "cameras: [{id: a, url: rtsp://h/x, blur: person}]                  | c.yaml: cameras[0].blur: expected a list of strings, got",
+      "cameras: [{id: a, url: rtsp://h/x, blur: [person], blur_kernel: 30}] | c.yaml: cameras[0].blur_kernel: 30 is even; expected an odd window",
+      "cameras: [{id: a, url: rtsp://h/x, blur: [person], blur_kernel: 1}] | c.yaml: cameras[0].blur_kernel: expected an integer in [3, 255]",
+      "cameras: [{id: a, url: rtsp://h/x, blur_kernel: 31}]                | c.yaml: cameras[0].blur_kernel: is set but nothing is blurred",
       "- just\\n- a list                                                    | c.yaml: expected a YAML mapping at the top level",
       "cameras: [{id: a, url: rtsp://h/x}\\n                                | c.yaml: not valid YAML",
   })
@@ -142,7 +146,8 @@ class JobConfigLoaderTest {
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "cameras: [{id: a, url: rtsp://h/x, fsp: 5}]"
-          + "| c.yaml: cameras[0].fsp: unknown key; did you mean `fps`? expected one of id, url, kvs, fps, rules",
+          + "| c.yaml: cameras[0].fsp: unknown key; did you mean `fps`? expected one of id, url, kvs, fps, rules, blur,"
+          + " blur_kernel",
       "cameras: [{id: a, url: rtsp://h/x}]\\nmodel: {clases: [dog]}"
           + "| c.yaml: model.clases: unknown key; did you mean `classes`? expected one of name, device, conf,"
           + " iou, classes, max_batch, replicas, intra_op_threads, spinning, engine, family",
@@ -216,6 +221,27 @@ class JobConfigLoaderTest {
     assertEquals(20, k.maxTimeInBufferMs());
     assertEquals(1, k.maxInFlightRequests(), "the default keeps each camera's alerts in order");
     assertEquals(Optional.empty(), c.sinks().alerts().jsonl(), "a configured sink replaces the default file");
+  }
+
+  @Test
+  void camerasBlurTheirOwnClassesCheckedAgainstTheModel() {
+    JobConfig c = JobConfigLoader.parse("c.yaml", """
+        cameras:
+          - {id: ward, url: rtsp://h/ward, blur: [person, dog], blur_kernel: 15}
+          - {id: lobby, url: rtsp://h/lobby}
+        """);
+    assertEquals(new JobConfig.Blur(List.of("person", "dog"), 15), c.cameras().get(0).blur());
+    assertEquals(JobConfig.Blur.NONE, c.cameras().get(1).blur());
+    var base = dev.tracklight.operators.annotation.AnnotationStyle.defaults();
+    var styles = c.cameraStyles(dev.tracklight.inference.ClassNames.COCO, base);
+    assertEquals(java.util.Set.of("ward"), styles.keySet(), "a camera that blurs nothing keeps the base style");
+    assertEquals(java.util.Set.of(0, 16), styles.get("ward").blurClasses());
+    assertEquals(15, styles.get("ward").blurKernel());
+    JobConfig typo = JobConfigLoader.parse("c.yaml", "cameras: [{id: ward, url: rtsp://h/w, blur: [persn]}]");
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> typo.cameraStyles(dev.tracklight.inference.ClassNames.COCO, base));
+    assertTrue(e.getMessage().startsWith("camera ward: blur: "), e.getMessage());
+    assertTrue(e.getMessage().contains("persn"), e.getMessage());
   }
 
   @Test
