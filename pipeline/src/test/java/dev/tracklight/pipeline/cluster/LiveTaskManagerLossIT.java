@@ -32,10 +32,21 @@ import org.junit.jupiter.api.io.TempDir;
 class LiveTaskManagerLossIT {
 
   private static final List<String> CAMERAS = List.of("north", "south", "east", "west");
+  /** The cameras on the crowd video: track ids climb into the hundreds there within a minute. */
+  private static final Set<String> CROWD = Set.of("north", "east");
   private static final Duration WAIT = Duration.ofSeconds(240);
-  /** Tracks seen this shortly before the loss may be found again after it (checkpoint + track buffer). */
-  private static final long RECENT_MS = 10_000;
-  /** Ids must have gone past this before the kill, so that a tracker restarting at 1 shows. */
+  /**
+   * A restored tracker may find again a track it still held as lost: one seen in the camera's last
+   * this many processed frames before the loss. Its lost-track buffer is 3 s at 4 fps = 12
+   * processed frames (counted in frames, as the original ByteTrack does, so under load, when frames
+   * are dropped, that spans more than 3 s of video); twice that as margin.
+   */
+  private static final int RECENT_LINES = 24;
+  /**
+   * Ids on the crowd cameras must have gone past this before the kill, so that a tracker restarting
+   * at 1 shows. The persons cameras (one person at a time) may take minutes to get there; they only
+   * need tracks.
+   */
   private static final int RECENT_IDS_NEEDED = 5;
 
   // Kept when the test fails: the cluster's logs are under it.
@@ -75,10 +86,10 @@ class LiveTaskManagerLossIT {
         String jobId = TaskManagerLossIT.awaitRunningJob(cluster, cli);
         Path tracks = temp.resolve("tracks.jsonl");
         awaitUntil(() -> !kafka.committedValues("alerts").isEmpty() && maxIds(tracks).size() == CAMERAS.size()
-                && maxIds(tracks).values().stream().allMatch(id -> id > RECENT_IDS_NEEDED),
-            () -> "committed alerts and enough tracks on every camera (committed alerts "
-                + kafka.committedValues("alerts").size() + ", highest track id per camera " + maxIds(tracks)
-                + ", track lines " + lineCount(tracks) + ")", cluster, cli);
+                && CROWD.stream().allMatch(c -> maxIds(tracks).get(c) > RECENT_IDS_NEEDED),
+            () -> "committed alerts and tracks on every camera, ids past " + RECENT_IDS_NEEDED + " on " + CROWD
+                + " (committed alerts " + kafka.committedValues("alerts").size() + ", highest track id per camera "
+                + maxIds(tracks) + ", track lines " + lineCount(tracks) + ")", cluster, cli);
         long linesBefore = Files.readAllLines(tracks).size();
         long killedAt = System.currentTimeMillis();
         cluster.killTaskManager(1);
@@ -97,36 +108,39 @@ class LiveTaskManagerLossIT {
         assertTrue(lines.size() >= linesBefore, "the file sink kept its committed lines");
         StringBuilder report = new StringBuilder();
         for (String camera : CAMERAS) {
-          List<JsonNode> own = lines.stream().filter(n -> n.path("camera").asText().equals(camera)).toList();
-          long lastBefore = own.stream().mapToLong(n -> n.path("timestamp_ms").asLong())
-              .filter(t -> t < killedAt).max().orElseThrow();
-          long firstAfter = own.stream().mapToLong(n -> n.path("timestamp_ms").asLong())
-              .filter(t -> t >= killedAt).min().orElseThrow();
+          // The file sink appends at checkpoints only: the lines there before the kill are the
+          // committed past the job restores to, the rest came after the restore. Event time cannot
+          // split them: under load the job lags the cameras' capture time by seconds.
+          List<JsonNode> before = lines.subList(0, (int) linesBefore).stream()
+              .filter(n -> n.path("camera").asText().equals(camera)).toList();
+          List<JsonNode> after = lines.subList((int) linesBefore, lines.size()).stream()
+              .filter(n -> n.path("camera").asText().equals(camera)).toList();
+          assertTrue(!before.isEmpty() && !after.isEmpty(), camera + ": lines before and after the loss");
           int maxIdBefore = 0;
           Set<Integer> recentBefore = new HashSet<>();
-          Set<Integer> idsAfter = new HashSet<>();
-          for (JsonNode n : own) {
-            long t = n.path("timestamp_ms").asLong();
-            for (JsonNode track : n.path("tracks")) {
+          for (int i = 0; i < before.size(); i++) {
+            for (JsonNode track : before.get(i).path("tracks")) {
               int id = track.path("id").asInt();
-              if (t < killedAt) {
-                maxIdBefore = Math.max(maxIdBefore, id);
-                if (t >= killedAt - RECENT_MS) {
-                  recentBefore.add(id);
-                }
-              } else {
-                idsAfter.add(id);
+              maxIdBefore = Math.max(maxIdBefore, id);
+              if (i >= before.size() - RECENT_LINES) {
+                recentBefore.add(id);
               }
             }
           }
-          // Restored tracker: an id after the gap is a track from just before it (found again)
-          // or a new one above every id handed out before. A tracker started afresh would hand out
-          // 1, 2, ... again: ids of tracks long gone.
+          Set<Integer> idsAfter = new HashSet<>();
+          after.forEach(n -> n.path("tracks").forEach(t -> idsAfter.add(t.path("id").asInt())));
+          // Restored tracker: an id after the gap is a track it still held (seen in the last
+          // processed frames before the loss) or a new one above every id handed out before. A
+          // tracker started afresh would hand out 1, 2, ... again: ids of tracks long gone.
           for (int id : idsAfter) {
             assertTrue(id > maxIdBefore || recentBefore.contains(id), camera + ": id " + id + " after the loss is"
                 + " neither a recent track " + recentBefore + " nor new (ids before went up to " + maxIdBefore + ")");
           }
-          assertTrue(maxIdBefore > RECENT_IDS_NEEDED, camera + ": too few tracks before the loss to tell: " + maxIdBefore);
+          if (CROWD.contains(camera)) {
+            assertTrue(maxIdBefore > RECENT_IDS_NEEDED, camera + ": too few tracks before the loss to tell: " + maxIdBefore);
+          }
+          long lastBefore = before.get(before.size() - 1).path("timestamp_ms").asLong();
+          long firstAfter = after.get(0).path("timestamp_ms").asLong();
           report.append(report.length() == 0 ? "" : ", ").append("\"").append(camera).append("\": {\"gap_ms\": ")
               .append(firstAfter - lastBefore).append(", \"max_id_before\": ").append(maxIdBefore)
               .append(", \"ids_after\": ").append(idsAfter.size()).append("}");
