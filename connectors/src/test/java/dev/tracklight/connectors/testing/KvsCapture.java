@@ -45,6 +45,41 @@ public final class KvsCapture {
 
   private KvsCapture() {}
 
+  /**
+   * {@code count} fragments of a camera that keeps recording: {@code recording} over and over, the
+   * first fragment at producer time {@code firstProducerMs}, then one every {@link #FRAGMENT_MS},
+   * with fresh fragment numbers (same length). Computed on demand (a fragment is a copy of its
+   * recording's bytes), so hours of them cost no memory; the last few are kept for the server's
+   * repeated lookups.
+   */
+  public static List<Fragment> looped(List<Fragment> recording, long firstProducerMs, int count) {
+    List<Fragment> source = List.copyOf(recording);
+    java.util.Map<Integer, Fragment> recent = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(java.util.Map.Entry<Integer, Fragment> eldest) {
+        return size() > 8;
+      }
+    };
+    return new java.util.AbstractList<>() {
+      @Override
+      public synchronized Fragment get(int i) {
+        java.util.Objects.checkIndex(i, count);
+        return recent.computeIfAbsent(i, k -> {
+          Fragment f = source.get(k % source.size());
+          String n = f.number();
+          String counter = String.format(java.util.Locale.ROOT, "%08d", k);
+          String number = n.substring(0, n.length() - counter.length()) + counter;
+          return f.shifted(number, firstProducerMs + k * FRAGMENT_MS - f.producerMs());
+        });
+      }
+
+      @Override
+      public int size() {
+        return count;
+      }
+    };
+  }
+
   public static List<Fragment> read(Path file) throws IOException {
     byte[] all = Files.readAllBytes(file);
     List<Integer> starts = new ArrayList<>();

@@ -28,12 +28,14 @@ import java.util.concurrent.Executors;
  * {@code video/webm} responses holding the captured fragments byte for byte
  * ({@link KvsCapture}), errors as {@code x-amzn-ErrorType} + JSON message.
  *
- * <p>Selectors: EARLIEST and NOW start at the first fragment (a recording has no live edge),
+ * <p>Selectors: EARLIEST and NOW start at the first fragment (a recording has no live edge; a
+ * {@link #liveStream}'s NOW is the fragment being recorded),
  * CONTINUATION_TOKEN and FRAGMENT_NUMBER after the named fragment, PRODUCER_TIMESTAMP at the
  * fragment holding that time (else the next one). Faults, one response each, per stream:
  * {@link #cutAfter} ends a response after N fragments, {@link #truncateNext} ends it inside a
  * fragment, {@link #corruptNext} serves bytes that are not MKV inside a fragment. {@link #pace}
- * serves fragments in real time. Requests are recorded ({@link #requests}).
+ * serves fragments at a fixed period, {@link #liveStream} each when its producer time has passed.
+ * Requests are recorded ({@link #requests}).
  */
 public final class KvsTestServer implements AutoCloseable {
 
@@ -48,6 +50,7 @@ public final class KvsTestServer implements AutoCloseable {
   private final Map<String, List<KvsCapture.Fragment>> streams = new ConcurrentHashMap<>();
   private final Map<String, PendingFault> faults = new ConcurrentHashMap<>();
   private final Map<String, Long> paceMs = new ConcurrentHashMap<>();
+  private final java.util.Set<String> realTime = ConcurrentHashMap.newKeySet();
   private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
 
   private KvsTestServer() throws IOException {
@@ -70,6 +73,18 @@ public final class KvsTestServer implements AutoCloseable {
   /** Serves {@code fragments} as stream {@code name}. */
   public KvsTestServer stream(String name, List<KvsCapture.Fragment> fragments) {
     streams.put(name, List.copyOf(fragments));
+    return this;
+  }
+
+  /**
+   * Serves {@code fragments} as stream {@code name} like a live camera: each fragment once it has
+   * been recorded, at its producer time + {@link KvsCapture#FRAGMENT_MS} (wall clock), as the
+   * service delivers whole fragments. The list is not copied: {@link KvsCapture#looped} computes
+   * hours of fragments on demand.
+   */
+  public KvsTestServer liveStream(String name, List<KvsCapture.Fragment> fragments) {
+    streams.put(name, fragments);
+    realTime.add(name);
     return this;
   }
 
@@ -136,7 +151,8 @@ public final class KvsTestServer implements AutoCloseable {
         name = arn.substring(arn.indexOf("stream/") + 7, arn.lastIndexOf('/'));
       }
       JsonNode selector = body.path("StartSelector");
-      int first = startIndex(fragments, selector);
+      int first = realTime.contains(name) && selector.path("StartSelectorType").asText().equals("NOW")
+          ? liveEdge(fragments) : startIndex(fragments, selector);
       if (first < 0) {
         error(exchange, 400, "InvalidArgumentException", "unknown fragment or token in " + selector);
         return;
@@ -147,8 +163,13 @@ public final class KvsTestServer implements AutoCloseable {
       exchange.sendResponseHeaders(200, 0); // chunked
       OutputStream out = exchange.getResponseBody();
       int sent = 0;
+      boolean live = realTime.contains(name);
       for (int i = first; i < fragments.size(); i++) {
-        byte[] bytes = fragments.get(i).bytes();
+        KvsCapture.Fragment fragment = fragments.get(i);
+        if (live) {
+          sleep(Math.max(0, fragment.producerMs() + KvsCapture.FRAGMENT_MS - System.currentTimeMillis()));
+        }
+        byte[] bytes = fragment.bytes();
         if (fault != null && sent == fault.afterFragments()) {
           if (fault.fault() == Fault.CUT) {
             break;
@@ -172,6 +193,22 @@ public final class KvsTestServer implements AutoCloseable {
     } catch (IOException e) {
       // the client went away (a reader closed or gave up): nothing to serve any more
     }
+  }
+
+  /** A live stream's NOW: the fragment being recorded (the first not complete yet). */
+  private static int liveEdge(List<KvsCapture.Fragment> fragments) {
+    long now = System.currentTimeMillis();
+    int lo = 0;
+    int hi = fragments.size();
+    while (lo < hi) { // binary search: the list computes fragments on demand
+      int mid = (lo + hi) >>> 1;
+      if (fragments.get(mid).producerMs() + KvsCapture.FRAGMENT_MS > now) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return lo;
   }
 
   private static int startIndex(List<KvsCapture.Fragment> fragments, JsonNode selector) {

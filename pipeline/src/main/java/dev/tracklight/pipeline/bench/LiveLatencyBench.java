@@ -107,82 +107,99 @@ public final class LiveLatencyBench {
       Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "rtsp-server-output");
       drain.setDaemon(true);
       drain.start();
-      Files.createDirectories(work);
-      Path tracks = work.resolve("tracks.jsonl");
-      Files.deleteIfExists(tracks);
-      StringBuilder yaml = new StringBuilder("cameras:\n");
+      List<String> entries = new ArrayList<>();
       for (int i = 0; i < cameras; i++) {
-        yaml.append("  - {id: cam").append(i).append(", url: 'rtsp://127.0.0.1:").append(port)
-            .append("/cam").append(i).append("', fps: ").append(fps);
-        if (alerts.any()) {
-          yaml.append(", rules: [").append(BENCH_RULES).append("]");
-        }
-        yaml.append("}\n");
+        entries.add("{id: cam" + i + ", url: 'rtsp://127.0.0.1:" + port + "/cam" + i + "', fps: " + fps);
       }
-      yaml.append("checkpointing: {interval_ms: ").append(alerts.checkpointInterval().toMillis())
-          .append(", dir: '").append(work.resolve("chk").toUri()).append("'}\n");
-      String topic = "bench-alerts-" + System.currentTimeMillis();
-      yaml.append("sinks:\n  jsonl: '").append(tracks).append("'\n");
-      if (alerts.kafka().isPresent()) {
-        yaml.append("  alerts: {kafka: {bootstrap_servers: '").append(alerts.kafka().get())
-            .append("', topic: ").append(topic).append(", delivery: ")
-            .append(alerts.exactlyOnce() ? "exactly_once" : "at_least_once")
-            .append(", transactional_id_prefix: ").append(topic).append("}}\n");
-      } else if (alerts.kinesis().isPresent()) {
-        yaml.append("  alerts: {kinesis: {stream: '").append(alerts.kinesis().get()).append("'}}\n");
-      }
-      JobConfig config = JobConfigLoader.parse("bench-cameras.yaml", yaml.toString());
-      List<String> names;
-      ModelInfo model;
-      try (YoloDetector probe = YoloDetector.open(config.detector(), ModelRegistry.fromEnvironment())) {
-        names = probe.classNames().names();
-        model = probe.info();
-      }
-      DetectorOptions pinned = config.detector().pinnedTo(model);
-      StreamExecutionEnvironment env = JobEnvironments.create(Optional.empty(), 1,
-          config.checkpointing().interval(), config.checkpointing().directory());
-      LiveJob.build(env, config, pinned, names);
-      AlertLatencyConsumer consumer = alerts.kafka().isPresent()
-          ? AlertLatencyConsumer.start(alerts.kafka().get(), topic)
-          : alerts.kinesis().isPresent() ? AlertLatencyConsumer.startKinesis(config.sinks().alerts().kinesis().get())
-          : null;
-      JobClient job = env.executeAsync("live-latency-bench");
-      MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-      List<Long> heapMb = new ArrayList<>();
-      long end = System.nanoTime() + duration.toNanos();
-      try {
-        while (System.nanoTime() < end) {
-          Thread.sleep(Math.min(HEAP_SAMPLE.toMillis(), Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
-          System.gc();
-          heapMb.add(memory.getHeapMemoryUsage().getUsed() >> 20);
-        }
-      } finally {
-        job.cancel().get();
-        if (consumer != null) {
-          consumer.close();
-        }
-      }
-      Map<String, Object> r = report(tracks, cameras, fps, duration, heapMb, model);
-      if (consumer != null) {
-        long[] lat = consumer.latenciesMs();
-        r.put("alert_delivery", alerts.kinesis().isPresent() ? "kinesis_at_least_once"
-            : alerts.exactlyOnce() ? "exactly_once" : "at_least_once");
-        r.put("checkpoint_interval_ms", alerts.checkpointInterval().toMillis());
-        r.put("alerts", lat.length); // rule events; highlights separately below
-        r.put("alert_latency_ms_p50", percentile(lat, 0.50));
-        r.put("alert_latency_ms_p99", percentile(lat, 0.99));
-        r.put("alert_latency_ms_max", lat.length == 0 ? 0 : lat[lat.length - 1]);
-        r.put("alert_latency_by_type_count_p50_p99", consumer.perType());
-        long[] hl = consumer.highlightLatenciesMs();
-        r.put("highlight_alerts", hl.length);
-        r.put("highlight_alert_ms_after_end_p50", percentile(hl, 0.50));
-        r.put("highlight_alert_ms_after_end_p99", percentile(hl, 0.99));
-      }
-      return r;
+      return measure(entries, "", fps, duration, work, alerts);
     } finally {
       server.destroy();
       server.waitFor(5, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * Runs the live job over {@code cameraEntries} (each a YAML flow mapping of one camera, open at the
+   * end: {@code "{id: a, url: '...', fps: 5"}; rules are appended when alerts are measured) for
+   * {@code duration} on an embedded MiniCluster and reports latencies and heap.
+   *
+   * @param extraYaml more top-level YAML for the job (e.g. a model section), or empty
+   */
+  public static Map<String, Object> measure(List<String> cameraEntries, String extraYaml, double fps,
+      Duration duration, Path work, AlertOptions alerts) throws Exception {
+    int cameras = cameraEntries.size();
+    Files.createDirectories(work);
+    Path tracks = work.resolve("tracks.jsonl");
+    Files.deleteIfExists(tracks);
+    StringBuilder yaml = new StringBuilder("cameras:\n");
+    for (String entry : cameraEntries) {
+      yaml.append("  - ").append(entry);
+      if (alerts.any()) {
+        yaml.append(", rules: [").append(BENCH_RULES).append("]");
+      }
+      yaml.append("}\n");
+    }
+    yaml.append(extraYaml);
+    yaml.append("checkpointing: {interval_ms: ").append(alerts.checkpointInterval().toMillis())
+        .append(", dir: '").append(work.resolve("chk").toUri()).append("'}\n");
+    String topic = "bench-alerts-" + System.currentTimeMillis();
+    yaml.append("sinks:\n  jsonl: '").append(tracks).append("'\n");
+    if (alerts.kafka().isPresent()) {
+      yaml.append("  alerts: {kafka: {bootstrap_servers: '").append(alerts.kafka().get())
+          .append("', topic: ").append(topic).append(", delivery: ")
+          .append(alerts.exactlyOnce() ? "exactly_once" : "at_least_once")
+          .append(", transactional_id_prefix: ").append(topic).append("}}\n");
+    } else if (alerts.kinesis().isPresent()) {
+      yaml.append("  alerts: {kinesis: {stream: '").append(alerts.kinesis().get()).append("'}}\n");
+    }
+    JobConfig config = JobConfigLoader.parse("bench-cameras.yaml", yaml.toString());
+    List<String> names;
+    ModelInfo model;
+    try (YoloDetector probe = YoloDetector.open(config.detector(), ModelRegistry.fromEnvironment())) {
+      names = probe.classNames().names();
+      model = probe.info();
+    }
+    DetectorOptions pinned = config.detector().pinnedTo(model);
+    StreamExecutionEnvironment env = JobEnvironments.create(Optional.empty(), 1,
+        config.checkpointing().interval(), config.checkpointing().directory());
+    LiveJob.build(env, config, pinned, names);
+    AlertLatencyConsumer consumer = alerts.kafka().isPresent()
+        ? AlertLatencyConsumer.start(alerts.kafka().get(), topic)
+        : alerts.kinesis().isPresent() ? AlertLatencyConsumer.startKinesis(config.sinks().alerts().kinesis().get())
+        : null;
+    JobClient job = env.executeAsync("live-latency-bench");
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    List<Long> heapMb = new ArrayList<>();
+    long end = System.nanoTime() + duration.toNanos();
+    try {
+      while (System.nanoTime() < end) {
+        Thread.sleep(Math.min(HEAP_SAMPLE.toMillis(), Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
+        System.gc();
+        heapMb.add(memory.getHeapMemoryUsage().getUsed() >> 20);
+      }
+    } finally {
+      job.cancel().get();
+      if (consumer != null) {
+        consumer.close();
+      }
+    }
+    Map<String, Object> r = report(tracks, cameras, fps, duration, heapMb, model);
+    if (consumer != null) {
+      long[] lat = consumer.latenciesMs();
+      r.put("alert_delivery", alerts.kinesis().isPresent() ? "kinesis_at_least_once"
+          : alerts.exactlyOnce() ? "exactly_once" : "at_least_once");
+      r.put("checkpoint_interval_ms", alerts.checkpointInterval().toMillis());
+      r.put("alerts", lat.length); // rule events; highlights separately below
+      r.put("alert_latency_ms_p50", percentile(lat, 0.50));
+      r.put("alert_latency_ms_p99", percentile(lat, 0.99));
+      r.put("alert_latency_ms_max", lat.length == 0 ? 0 : lat[lat.length - 1]);
+      r.put("alert_latency_by_type_count_p50_p99", consumer.perType());
+      long[] hl = consumer.highlightLatenciesMs();
+      r.put("highlight_alerts", hl.length);
+      r.put("highlight_alert_ms_after_end_p50", percentile(hl, 0.50));
+      r.put("highlight_alert_ms_after_end_p99", percentile(hl, 0.99));
+    }
+    return r;
   }
 
   private static Map<String, Object> report(Path tracks, int cameras, double fps, Duration duration,
