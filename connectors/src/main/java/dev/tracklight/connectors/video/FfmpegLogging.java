@@ -17,12 +17,22 @@ import org.slf4j.LoggerFactory;
  * thread-safe) by every reader and writer before they touch FFmpeg. Below error level FFmpeg is
  * chatty (per-file banners, "deprecated pixel format", decoder warnings on every damaged packet),
  * which floods stderr in a job decoding many files; errors stay visible, in the application's log
- * with a logger name an operator can filter, instead of raw on stderr. The callback object is held
+ * with a logger name an operator can filter, instead of raw on stderr, and with the secrets of the
+ * URLs they quote (camera passwords, presigned S3 signatures and session tokens) scrubbed. The callback object is held
  * in a static field because native code keeps a pointer to it.
  */
 public final class FfmpegLogging {
 
   private static final Logger LOG = LoggerFactory.getLogger("ffmpeg");
+  /** A password in a URL's user info: {@code rtsp://user:SECRET@host}. */
+  private static final java.util.regex.Pattern USERINFO_PASSWORD =
+      java.util.regex.Pattern.compile("(://[^/:@\\s]*:)[^@/\\s]*@");
+  /**
+   * Secrets in a query string: a presigned S3 URL's signature, credential and session token
+   * ({@code X-Amz-*}), and the usual password/token parameters of camera URLs.
+   */
+  private static final java.util.regex.Pattern QUERY_SECRET = java.util.regex.Pattern.compile(
+      "(?i)([?&](?:x-amz-[a-z-]+|password|passwd|pwd|token|key|secret|signature)=)[^&\\s\"']*");
   private static final Slf4jCallback CALLBACK = new Slf4jCallback();
   private static boolean installed;
 
@@ -39,11 +49,20 @@ public final class FfmpegLogging {
     installed = true;
   }
 
+  /**
+   * The line with the secrets of any URL in it replaced by {@code ***}: FFmpeg quotes the URL it
+   * failed on, and a presigned URL carries a session token.
+   */
+  static String scrub(String line) {
+    String s = USERINFO_PASSWORD.matcher(line).replaceAll("$1***@");
+    return QUERY_SECRET.matcher(s).replaceAll("$1***");
+  }
+
   /** Receives FFmpeg's formatted lines (on FFmpeg's threads, hence no state). */
   private static final class Slf4jCallback extends FFmpegLogCallback {
     @Override
     public void call(int level, BytePointer msg) {
-      String line = msg.getString().strip();
+      String line = scrub(msg.getString().strip());
       if (line.isEmpty()) {
         return;
       }

@@ -15,7 +15,10 @@ import java.util.TreeSet;
  * every frame with the class extends the span ({@code lastSeen}) and may improve its peak (the best
  * detection score, whose frame and box become the highlight's peak); once the class has been absent
  * for {@code min_absence_seconds} the span closes at its last sighting with {@code APPEARANCE_END}.
- * The stream start counts as an absence, so a class visible from the first frame appears at once.
+ * The stream start counts as an absence, so a class visible from the first frame appears at once,
+ * and so does a gap in event time with no frame at all longer than the absence (plus
+ * {@link #GAP_TOLERANCE_MS}): a live producer that paused, a camera that reconnected. Nothing was
+ * seen in it, so the class seen on both sides "appears" again after it.
  */
 final class AppearanceEvaluator implements RuleEvaluator {
 
@@ -24,6 +27,14 @@ final class AppearanceEvaluator implements RuleEvaluator {
    * when a span lasts hours in a busy place.
    */
   static final int MAX_SPAN_TRACKS = 64;
+
+  /**
+   * A gap between two frames counts as absence when it exceeds {@code min_absence_seconds} by this
+   * much: more than the jitter of a camera sampled at about the absence's own period (1 fps with a
+   * 1 s absence gives gaps of 1000 ± 50 ms, which must not reopen the span at every frame), less
+   * than any producer pause or reconnection worth calling an absence.
+   */
+  static final long GAP_TOLERANCE_MS = 500;
 
   private final Rule.Appearance rule;
   private final long minAbsenceMs;
@@ -60,6 +71,12 @@ final class AppearanceEvaluator implements RuleEvaluator {
           && (best < 0 || f.tracks.score(i) > f.tracks.score(best))) {
         best = i;
       }
+    }
+    if (open && best >= 0 && f.timestampMs - lastMs > minAbsenceMs + GAP_TOLERANCE_MS) {
+      // No frame at all for longer than the absence: the producer paused or the camera was away.
+      // Nothing was seen in between, so that is absence: the span ends at its last sighting and
+      // this frame may open the next one (below).
+      close(out);
     }
     if (open) {
       if (best >= 0) {

@@ -55,6 +55,35 @@ class AppearanceAndActivityTest {
   }
 
   @Test
+  void aGapInEventTimeLongerThanTheAbsenceIsAnAbsenceEvenWithTheClassOnBothSides() {
+    // A live producer that paused: frames every 200 ms, none between 2 s and 4.5 s, a person in all;
+    // 1.4 s without a frame (400 -> 1800 ms) is less than the absence plus the tolerance.
+    RuleEngine engine = new RuleEngine(List.of(persons(1.9, 1)));
+    List<RuleEvent> events = new ArrayList<>();
+    long[] times = {0, 200, 400, 1800, 2000, 4500, 4700, 4900};
+    for (int k = 0; k < times.length; k++) {
+      events.addAll(engine.onFrame(k, times[k], SyntheticFrames.SIZE, SyntheticFrames.SIZE,
+          frame().track(1, PERSON, 0.5, 0.5).build()));
+    }
+    events.addAll(engine.finish(4900));
+    assertEquals(List.of(EventType.APPEARANCE, EventType.APPEARANCE_END, EventType.APPEARANCE,
+        EventType.APPEARANCE_END), SyntheticFrames.types(events));
+    assertEquals(2000, events.get(1).timestampMs(), "the first span ends at its last sighting before the gap");
+    assertEquals(4500, events.get(2).timestampMs(), "back at the first frame after the gap");
+
+    // A camera sampled at about the absence's own period: jittered 1 s gaps are sampling, not absence.
+    RuleEngine sampled = new RuleEngine(List.of(persons(1.0, 1)));
+    List<RuleEvent> once = new ArrayList<>();
+    long t = 0;
+    for (int k = 0; k < 20; k++) {
+      t += k % 2 == 0 ? 1040 : 960;
+      once.addAll(sampled.onFrame(k, t, SyntheticFrames.SIZE, SyntheticFrames.SIZE,
+          frame().track(1, PERSON, 0.5, 0.5).build()));
+    }
+    assertEquals(List.of(EventType.APPEARANCE), SyntheticFrames.types(once));
+  }
+
+  @Test
   void activityPeakMarksTheBurstOfMotion() {
     RuleEngine engine = new RuleEngine(List.of(Rule.Activity.defaults()));
     List<RuleEvent> events = new ArrayList<>();

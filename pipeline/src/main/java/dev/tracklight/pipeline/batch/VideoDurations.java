@@ -14,6 +14,9 @@ public final class VideoDurations {
   private VideoDurations() {}
 
   public static OptionalDouble probe(URL url) {
+    // Before FFmpeg opens the URL: its default log goes to stderr and quotes the presigned URL,
+    // session token included; the installed route is error level and scrubs secrets.
+    dev.tracklight.connectors.video.FfmpegLogging.install();
     try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(url.toString())) {
       g.setOption("rw_timeout", "15000000"); // µs: a stalled endpoint must not hang the submission
       g.start();

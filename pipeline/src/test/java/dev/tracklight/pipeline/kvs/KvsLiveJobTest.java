@@ -80,6 +80,12 @@ class KvsLiveJobTest {
         cameras:
           - {id: city, url: 'kvs://city', kvs: {region: us-east-1, start: earliest, endpoint: '%1$s'}}
           - {id: sparse, url: 'kvs://city-sparse', fps: 5, kvs: {region: us-east-1, start: earliest, endpoint: '%1$s'}}
+          - id: sparse-all
+            url: 'kvs://city-sparse'
+            kvs: {region: us-east-1, start: earliest, endpoint: '%1$s'}
+            # The producer paused 2 s between fragments: that is absence (> 1 s + 0.5 s of tolerance),
+            # so the cars are back at each fragment. Every frame: at 5 fps the small cars form no tracks.
+            rules: [{type: appearance, name: car-back, classes: [car], min_absence_seconds: 1.0}]
           - id: broken
             url: 'kvs://city-broken'
             fps: 2
@@ -104,7 +110,9 @@ class KvsLiveJobTest {
     try {
       await("all frames of the three cameras", tracks,
           l -> count(l, "city") >= 300 && count(l, "sparse") >= slots(kvs.sparse, 5)
-              && count(l, "broken") >= slots(kvs.cars, 2));
+              && count(l, "broken") >= slots(kvs.cars, 2) && count(l, "sparse-all") >= 180);
+      await("the sparse camera's appearance alert at each fragment", tmp.resolve("alerts.jsonl"),
+          l -> kvs.sparse.stream().allMatch(f -> appearedAt(of(l, "sparse-all"), f)));
       Thread.sleep(1500); // nothing more may come: a duplicate would show now
     } finally {
       job.cancel().get();
@@ -144,6 +152,16 @@ class KvsLiveJobTest {
       assertTrue(gap <= 300 || acrossPause, "a gap only where the producer paused: " + gap + " ms after " + after);
     }
 
+    // Event time, not arrival: each fragment after a pause starts with the cars "back" (appearance
+    // after >= 1.9 s of absence), at its first frames; within a fragment the cars stay.
+    List<JsonNode> appearances = of(read(tmp.resolve("alerts.jsonl")), "sparse-all");
+    for (KvsCapture.Fragment f : kvs.sparse) {
+      assertTrue(appearedAt(appearances, f),
+          "an appearance alert in the first second of the fragment at " + f.producerMs() + ": " + appearances);
+    }
+    assertTrue(of(read(tmp.resolve("alerts.jsonl")), "city").isEmpty(), "no rules on the city camera");
+    assertEquals(180, count(lines, "sparse-all"), "every frame of the sparse capture, once");
+
     List<JsonNode> broken = of(lines, "broken");
     assertEquals(slots(kvs.cars, 2), broken.size(), "2 fps of producer time, each frame once after the reconnection");
     for (int i = 1; i < broken.size(); i++) {
@@ -165,6 +183,12 @@ class KvsLiveJobTest {
       Thread.sleep(200);
     }
     fail("timed out waiting for: " + what + " (" + read(file).size() + " lines)\n" + kvs.media.requestLog());
+  }
+
+  /** An appearance alert in the first second (event time) of fragment {@code f}. */
+  static boolean appearedAt(List<JsonNode> alerts, KvsCapture.Fragment f) {
+    return alerts.stream().anyMatch(a -> a.path("type").asText().equals("appearance")
+        && a.path("event_time_ms").asLong() >= f.producerMs() && a.path("event_time_ms").asLong() < f.producerMs() + 1000);
   }
 
   static List<JsonNode> read(Path file) throws IOException {
