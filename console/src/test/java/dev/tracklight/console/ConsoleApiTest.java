@@ -220,7 +220,7 @@ class ConsoleApiTest {
     JsonNode doc = ConsoleClient.json(r);
     assertTrue(doc.path("openapi").asText().startsWith("3."));
     for (String p : List.of("/api/jobs", "/api/jobs/{id}", "/api/jobs/{id}/files/{name}", "/api/jobs/{id}/events",
-        "/api/alerts/events")) {
+        "/api/alerts/events", "/api/rulesets", "/api/rulesets/{id}")) {
       assertNotNull(doc.path("paths").get(p), p);
     }
   }
