@@ -100,7 +100,12 @@ class ConsoleBatchMotoTest {
   }
 
   ConsoleServer console() throws Exception {
-    ConsoleBatchExecutor batch = ConsoleBatchExecutor.start(batchConfig, Clock.systemUTC(), Duration.ofSeconds(30),
+    return console(Clock.systemUTC());
+  }
+
+  /** A console whose Batch executor reads {@code clock} for its deadlines. */
+  ConsoleServer console(Clock clock) throws Exception {
+    ConsoleBatchExecutor batch = ConsoleBatchExecutor.start(batchConfig, clock, Duration.ofSeconds(30),
         Duration.ofMinutes(5));
     List<JobExecutor> executors = List.of(new LocalExecutor(ServeCommand.replayLauncher(), 1), batch);
     server = ConsoleServer.start(ConsoleConfig.defaults(data).withPort(0).withBatch(batchConfig), executors,
@@ -175,6 +180,42 @@ class ConsoleBatchMotoTest {
 
   @Test
   @Order(3)
+  void aSucceededJobWithNoResultFailsAfterTheDeadline() throws Exception {
+    Instant[] now = {Instant.now()};
+    Clock clock = new Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        synchronized (now) {
+          return now[0];
+        }
+      }
+    };
+    console(clock);
+    String id = JSON.readTree(upload("never.mp4", Files.readAllBytes(TestAssets.file(DOG)), Map.of("executor", "batch"))
+        .body()).path("id").asText();
+    String batchJob = awaitBatchJob(id);
+    Thread.sleep(2500); // SUCCEEDED in moto, no result: waiting, within the deadline
+    assertEquals("queued", get("/api/jobs/" + id).path("status").asText());
+    synchronized (now) {
+      now[0] = now[0].plus(Duration.ofMinutes(6));
+    }
+    assertEquals("AWS Batch job " + batchJob + " succeeded but the worker committed no result at s3://" + bucket
+        + "/console/" + id + "/" + BatchPlan.videoId("s3://" + bucket + "/console/" + id + "/_input/never.mp4")
+        + "/result.json within 5 min", awaitStatus(id, "failed").path("error").asText());
+  }
+
+  @Test
+  @Order(4)
   void aRestartBringsEveryOpenJobUpToDate() throws Exception {
     console();
     String finished = JSON.readTree(upload("dog.mp4", Files.readAllBytes(TestAssets.file(DOG)),
@@ -213,7 +254,7 @@ class ConsoleBatchMotoTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void cancelTerminatesTheBatchJob() throws Exception {
     stack.moto.holdBatchJobsQueued(); // from here on, jobs stay SUBMITTED
     console();
@@ -248,7 +289,7 @@ class ConsoleBatchMotoTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aWrongQueueOrBucketIsOneLineAtStart() {
     InvalidInputException e = assertThrows(InvalidInputException.class, () -> ConsoleBatchExecutor.start(
         new ConsoleConfig.Batch("no-such-queue", batchConfig.jobDefinition(), batchConfig.out(), 1, List.of()),
