@@ -5,7 +5,9 @@ const tbody = document.querySelector('#jobs tbody');
 const filter = document.getElementById('filter');
 let chosen = [];
 
-const RULE_SETS = { // saved rule sets: a start for the rules box
+let saved = []; // the user's saved rule sets: {id, name, rules}
+
+const RULE_SETS = { // examples: a start for the rules box
   'a dog appears': 'rules:\n  - {type: appearance, name: dog, classes: [dog], min_absence_seconds: 1.0}\n',
   'a dog on the right side': 'rules:\n  - {type: zone, name: right, polygon: [[0.6, 0], [1, 0], [1, 1], [0.6, 1]], classes: [dog]}\n',
   'someone at the desk': 'rules:\n  - {type: zone, name: desk, polygon: [[0.2, 0.2], [0.8, 0.2], [0.8, 0.9], [0.2, 0.9]], classes: [person]}\n',
@@ -55,7 +57,12 @@ async function submit(ev) {
   const form = new FormData();
   chosen.forEach(f => form.append('video', f, f.name));
   form.append('s3', document.getElementById('s3').value);
-  form.append('rules', document.getElementById('rules').value);
+  const rules = document.getElementById('rules').value;
+  const set = savedSelected();
+  // A saved set unchanged is sent by id (checked when it was saved); edited text is sent as rules.
+  if (set && set.rules === rules) form.append('ruleset', set.id); else form.append('rules', rules);
+  const executor = document.getElementById('executor');
+  if (executor.value) form.append('executor', executor.value);
   if (document.getElementById('blur').checked) form.append('blur', 'person');
   const bar = document.getElementById('upload-progress');
   bar.hidden = false;
@@ -72,12 +79,63 @@ async function submit(ev) {
   }
 }
 
+function savedSelected() {
+  const v = document.getElementById('ruleset').value;
+  return v.startsWith('saved:') ? saved.find(r => r.id === v.slice(6)) : undefined;
+}
+
+async function loadRuleSets(selectId) {
+  saved = (await api('/api/rulesets')).rulesets;
+  document.getElementById('saved-rulesets').replaceChildren(
+    ...saved.map(r => el('option', { value: 'saved:' + r.id }, r.name)));
+  const select = document.getElementById('ruleset');
+  if (selectId) select.value = 'saved:' + selectId;
+  document.getElementById('delete-ruleset').hidden = !savedSelected();
+}
+
+async function saveRuleSet() {
+  const err = document.getElementById('form-error');
+  err.textContent = '';
+  try {
+    const r = await api('/api/rulesets', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: document.getElementById('ruleset-name').value, rules: document.getElementById('rules').value }) });
+    document.getElementById('ruleset-name').value = '';
+    await loadRuleSets(r.id);
+  } catch (e) {
+    err.textContent = e.message;
+  }
+}
+
+async function deleteRuleSet() {
+  const set = savedSelected();
+  if (!set || !confirm('Delete the rule set ' + set.name + '?')) return;
+  try { await api('/api/rulesets/' + set.id, { method: 'DELETE' }); } catch (e) { alert(e.message); }
+  document.getElementById('ruleset').value = '';
+  document.getElementById('rules').value = '';
+  await loadRuleSets();
+}
+
 async function init() {
   const s = await currentSession();
   document.getElementById('user').textContent = s.auth ? s.user : '';
   const select = document.getElementById('ruleset');
-  for (const name of Object.keys(RULE_SETS)) select.append(el('option', { value: name }, name));
-  select.addEventListener('change', () => { document.getElementById('rules').value = RULE_SETS[select.value] || ''; });
+  const examples = document.getElementById('example-rulesets');
+  for (const name of Object.keys(RULE_SETS)) examples.append(el('option', { value: name }, name));
+  select.addEventListener('change', () => {
+    const set = savedSelected();
+    document.getElementById('rules').value = set ? set.rules : (RULE_SETS[select.value] || '');
+    document.getElementById('delete-ruleset').hidden = !set;
+  });
+  document.getElementById('save-ruleset').addEventListener('click', saveRuleSet);
+  document.getElementById('delete-ruleset').addEventListener('click', deleteRuleSet);
+  await loadRuleSets();
+  // The executor is a choice only where the console has more than one (AWS Batch configured).
+  const executors = s.executors || [];
+  if (executors.length > 1) {
+    document.getElementById('executor').replaceChildren(...executors.map(x =>
+      el('option', { value: x }, x === 'batch' ? 'AWS Batch' : x === 'local' ? 'this machine' : x)));
+    document.getElementById('executor-choice').hidden = false;
+  }
   const drop = document.getElementById('drop');
   drop.addEventListener('dragover', e => { e.preventDefault(); drop.classList.add('over'); });
   drop.addEventListener('dragleave', () => drop.classList.remove('over'));

@@ -24,6 +24,12 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  *   user: tracklight
  *   password_env: TRACKLIGHT_DB_PASSWORD   # the password is read from this variable, never the file
  * alerts: /var/tracklight/alerts.jsonl     # the alert sink's JSONL file, streamed on the Live page
+ * batch:                     # offer AWS Batch in the job form (the `batch submit` names)
+ *   queue: tracklight-gpu    # job queue (name or ARN)
+ *   job_definition: tracklight-worker
+ *   out: s3://bucket/console # uploads are staged and results written under OUT/JOB_ID/
+ *   poll_seconds: 15         # how often the jobs are looked up (DescribeJobs)
+ *   worker_args: []          # further worker arguments, as `batch submit --worker-arg`
  * users:
  *   - name: alice
  *     password: pbkdf2-sha256$600000$...   # `tracklight serve --hash-password`
@@ -31,7 +37,30 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * </pre>
  */
 public record ConsoleConfig(String host, int port, Path dataDir, int workers, long maxUploadBytes,
-    Optional<Store> store, Optional<Path> alertsFile, List<User> users) {
+    Optional<Store> store, Optional<Path> alertsFile, List<User> users, Optional<Batch> batch) {
+
+  /**
+   * AWS Batch as an executor: the names {@code tracklight batch submit} takes ({@code --queue},
+   * {@code --job-definition}, {@code --out}, {@code --worker-arg}); checked against AWS when the
+   * console starts.
+   */
+  public record Batch(String queue, String jobDefinition, String out, int pollSeconds, List<String> workerArgs) {
+    public Batch {
+      if (queue == null || queue.isBlank()) {
+        throw new IllegalArgumentException("batch.queue: expected a Batch job queue (name or ARN)");
+      }
+      if (jobDefinition == null || jobDefinition.isBlank()) {
+        throw new IllegalArgumentException("batch.job_definition: expected a Batch job definition (name or ARN)");
+      }
+      if (out == null || !out.matches("s3://[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9](/\\S*)?")) {
+        throw new IllegalArgumentException("batch.out: expected an S3 prefix like s3://bucket/console, got " + out);
+      }
+      if (pollSeconds < 1 || pollSeconds > 3600) {
+        throw new IllegalArgumentException("batch.poll_seconds: expected 1..3600, got " + pollSeconds);
+      }
+      workerArgs = List.copyOf(workerArgs);
+    }
+  }
 
   /** A PostgreSQL (or other JDBC) store; the password comes from the environment. */
   public record Store(String url, String user, String password) {
@@ -58,7 +87,8 @@ public record ConsoleConfig(String host, int port, Path dataDir, int workers, lo
   }
 
   public static ConsoleConfig defaults(Path dataDir) {
-    return new ConsoleConfig("127.0.0.1", 8080, dataDir, 1, 4096L << 20, Optional.empty(), Optional.empty(), List.of());
+    return new ConsoleConfig("127.0.0.1", 8080, dataDir, 1, 4096L << 20, Optional.empty(), Optional.empty(), List.of(),
+        Optional.empty());
   }
 
   /** Whether the bind address is the loopback interface only (no login needed there). */
@@ -67,30 +97,36 @@ public record ConsoleConfig(String host, int port, Path dataDir, int workers, lo
   }
 
   public ConsoleConfig withHost(String h) {
-    return new ConsoleConfig(h, port, dataDir, workers, maxUploadBytes, store, alertsFile, users);
+    return new ConsoleConfig(h, port, dataDir, workers, maxUploadBytes, store, alertsFile, users, batch);
   }
 
   public ConsoleConfig withPort(int p) {
-    return new ConsoleConfig(host, p, dataDir, workers, maxUploadBytes, store, alertsFile, users);
+    return new ConsoleConfig(host, p, dataDir, workers, maxUploadBytes, store, alertsFile, users, batch);
   }
 
   public ConsoleConfig withUsers(List<User> u) {
-    return new ConsoleConfig(host, port, dataDir, workers, maxUploadBytes, store, alertsFile, u);
+    return new ConsoleConfig(host, port, dataDir, workers, maxUploadBytes, store, alertsFile, u, batch);
   }
 
   public ConsoleConfig withStore(Store s) {
-    return new ConsoleConfig(host, port, dataDir, workers, maxUploadBytes, Optional.of(s), alertsFile, users);
+    return new ConsoleConfig(host, port, dataDir, workers, maxUploadBytes, Optional.of(s), alertsFile, users, batch);
   }
 
   public ConsoleConfig withMaxUploadBytes(long b) {
-    return new ConsoleConfig(host, port, dataDir, workers, b, store, alertsFile, users);
+    return new ConsoleConfig(host, port, dataDir, workers, b, store, alertsFile, users, batch);
+  }
+
+  public ConsoleConfig withBatch(Batch b) {
+    return new ConsoleConfig(host, port, dataDir, workers, maxUploadBytes, store, alertsFile, users, Optional.of(b));
   }
 
   public ConsoleConfig withAlertsFile(Path p) {
-    return new ConsoleConfig(host, port, dataDir, workers, maxUploadBytes, store, Optional.of(p), users);
+    return new ConsoleConfig(host, port, dataDir, workers, maxUploadBytes, store, Optional.of(p), users, batch);
   }
 
-  private static final Set<String> KEYS = Set.of("host", "port", "workers", "max_upload_mb", "store", "alerts", "users");
+  private static final Set<String> KEYS = Set.of("host", "port", "workers", "max_upload_mb", "store", "alerts", "users",
+      "batch");
+  private static final Set<String> BATCH_KEYS = Set.of("queue", "job_definition", "out", "poll_seconds", "worker_args");
 
   /** Reads {@code file}; errors are one line naming the file and key. */
   public static ConsoleConfig load(Path file, Path dataDir, Map<String, String> env) throws IOException {
@@ -131,6 +167,27 @@ public record ConsoleConfig(String host, int port, Path dataDir, int workers, lo
       throw new IllegalArgumentException(f + ": users: expected a list");
     }
     try {
+      Optional<Batch> batch = Optional.empty();
+      if (m.get("batch") != null) {
+        Map<?, ?> b = map(f, "batch", m.get("batch"));
+        for (Object k : b.keySet()) {
+          if (!BATCH_KEYS.contains(String.valueOf(k))) {
+            throw new IllegalArgumentException("batch: unknown key '" + k + "' (expected one of " + BATCH_KEYS + ")");
+          }
+        }
+        List<String> args = new ArrayList<>();
+        if (b.get("worker_args") instanceof List<?> l) {
+          l.forEach(x -> args.add(String.valueOf(x)));
+        } else if (b.get("worker_args") != null) {
+          throw new IllegalArgumentException("batch.worker_args: expected a list");
+        }
+        batch = Optional.of(new Batch(
+            b.get("queue") == null ? null : str(f, "batch.queue", b.get("queue")),
+            b.get("job_definition") == null ? null : str(f, "batch.job_definition", b.get("job_definition")),
+            b.get("out") == null ? null : str(f, "batch.out", b.get("out")),
+            b.get("poll_seconds") == null ? 15 : num(f, "batch.poll_seconds", b.get("poll_seconds")),
+            args));
+      }
       return new ConsoleConfig(
           m.get("host") == null ? d.host() : str(f, "host", m.get("host")),
           m.get("port") == null ? d.port() : num(f, "port", m.get("port")),
@@ -139,7 +196,7 @@ public record ConsoleConfig(String host, int port, Path dataDir, int workers, lo
           m.get("max_upload_mb") == null ? d.maxUploadBytes() : ((long) num(f, "max_upload_mb", m.get("max_upload_mb"))) << 20,
           store,
           m.get("alerts") == null ? Optional.empty() : Optional.of(Path.of(str(f, "alerts", m.get("alerts")))),
-          users);
+          users, batch);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(f + ": " + e.getMessage(), e);
     }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -49,18 +50,33 @@ public final class ConsoleServer implements AutoCloseable {
     this.app = app;
   }
 
-  /** Opens the store, reconciles its jobs and starts serving; port 0 picks a free one. */
+  /**
+   * One executor, rules checked for their shape only (the console's own tests); see
+   * {@link #start(ConsoleConfig, List, RulesCheck, Clock)}.
+   */
   public static ConsoleServer start(ConsoleConfig config, JobExecutor executor, Clock clock) throws IOException {
+    return start(config, List.of(executor), RulesCheck.SHAPE, clock);
+  }
+
+  /**
+   * Opens the store, reconciles its jobs and starts serving; port 0 picks a free one.
+   *
+   * @param executors where jobs run, the default first (the job form offers the others)
+   * @param rules the replay's rule parser, for saved rule sets and a job's rules
+   */
+  public static ConsoleServer start(ConsoleConfig config, List<JobExecutor> executors, RulesCheck rules, Clock clock)
+      throws IOException {
     Path data = config.dataDir();
     Files.createDirectories(data.resolve("tmp"));
     Auth auth = new Auth(config, clock);
     JobStore store = config.store().map(s -> JobStore.open(s.url(), s.user(), s.password()))
         .orElseGet(() -> JobStore.embedded(data));
-    JobService jobs = new JobService(store, executor, data, clock);
+    JobService jobs = new JobService(store, executors, data, clock);
     jobs.reconcile();
     SignedLinks links = new SignedLinks(linkSecret(data), clock);
     AlertStream alerts = new AlertStream(config.alertsFile());
-    JobRoutes routes = new JobRoutes(jobs, links, config, clock);
+    RuleSetRoutes ruleSets = new RuleSetRoutes(store, rules, clock);
+    JobRoutes routes = new JobRoutes(jobs, links, config, clock, ruleSets);
     Javalin app = Javalin.create(c -> {
       c.jetty.host = config.host();
       c.jetty.port = config.port();
@@ -76,7 +92,7 @@ public final class ConsoleServer implements AutoCloseable {
         s.location = Location.CLASSPATH;
       });
       c.routes.before(ctx -> guard(ctx, config, auth));
-      c.routes.get("/api/session", ctx -> session(ctx, auth));
+      c.routes.get("/api/session", ctx -> session(ctx, auth, jobs.executorNames()));
       c.routes.post("/api/login", ctx -> login(ctx, auth));
       c.routes.post("/api/logout", ctx -> {
         auth.logout(ctx.cookie(SESSION_COOKIE));
@@ -88,6 +104,7 @@ public final class ConsoleServer implements AutoCloseable {
         ctx.result(ConsoleServer.class.getResourceAsStream("/openapi.json"));
       });
       routes.register(c.routes);
+      ruleSets.register(c.routes);
       alerts.register(c.routes);
       c.routes.exception(HttpResponseException.class, (e, ctx) ->
           ctx.status(e.getStatus()).json(Map.of("error", e.getMessage())));
@@ -177,7 +194,7 @@ public final class ConsoleServer implements AutoCloseable {
     return h.equals("localhost") || h.equals("127.0.0.1") || h.equals("[::1]");
   }
 
-  private static void session(Context ctx, Auth auth) {
+  private static void session(Context ctx, Auth auth, List<String> executors) {
     String user = ctx.attribute("user");
     Optional<Auth.Session> s = auth.session(ctx.cookie(SESSION_COOKIE));
     if (user == null) {
@@ -185,7 +202,7 @@ public final class ConsoleServer implements AutoCloseable {
       return;
     }
     ctx.json(Map.of("user", user, "csrf", s.map(Auth.Session::csrf).orElse(auth.localCsrf()),
-        "auth", auth.required()));
+        "auth", auth.required(), "executors", executors));
   }
 
   private static void login(Context ctx, Auth auth) {

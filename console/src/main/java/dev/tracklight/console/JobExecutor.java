@@ -13,9 +13,17 @@ public interface JobExecutor extends AutoCloseable {
 
   /**
    * Queues a job. {@code video} is the input (a local path or an s3:// URI), {@code outDir} where its outputs must appear
-   * (the replay's {@code --out}), {@code options} the job's options.
+   * (the replay's {@code --out}: one subdirectory holding the files), {@code options} the job's options.
    */
   void submit(String jobId, String video, Path outDir, JobOptions options, Listener listener);
+
+  /**
+   * At console start: {@code job} is queued or running on this executor according to the store (a
+   * previous console's). The executor brings it up to date through {@code listener}: it follows
+   * it again, submits it again, or fails it with the reason; it must never leave it running with
+   * nothing watching it.
+   */
+  void resume(Job job, Path outDir, Listener listener);
 
   /** Stops a queued or running job; false if it is not known here (finished, or never submitted). */
   boolean cancel(String jobId);
@@ -26,6 +34,9 @@ public interface JobExecutor extends AutoCloseable {
 
   /** What happens to a submitted job. */
   interface Listener {
+    /** The executor accepted the job under {@code externalId} (a Batch job id); it is still queued. */
+    void accepted(String externalId);
+
     /** The job started; {@code externalId} finds it again after a console restart (a pid, a Batch job id). */
     void running(String externalId);
 

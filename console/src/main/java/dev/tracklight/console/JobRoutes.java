@@ -39,9 +39,11 @@ final class JobRoutes {
   private final SignedLinks links;
   private final ConsoleConfig config;
   private final Clock clock;
+  private final RuleSetRoutes ruleSets;
 
-  JobRoutes(JobService jobs, SignedLinks links, ConsoleConfig config, Clock clock) {
+  JobRoutes(JobService jobs, SignedLinks links, ConsoleConfig config, Clock clock, RuleSetRoutes ruleSets) {
     this.jobs = jobs;
+    this.ruleSets = ruleSets;
     this.links = links;
     this.config = config;
     this.clock = clock;
@@ -91,7 +93,17 @@ final class JobRoutes {
       }
       blur.add(c.strip());
     }
-    JobOptions options = new JobOptions(Optional.ofNullable(ctx.formParam("rules")).filter(s -> !s.isBlank()), blur);
+    // A saved rule set by id, else the rules text; either is checked by the replay's parser first.
+    Optional<String> rules = Optional.ofNullable(ctx.formParam("ruleset")).filter(s -> !s.isBlank())
+        .map(id -> ruleSets.rulesOf(user, id))
+        .or(() -> Optional.ofNullable(ctx.formParam("rules")).filter(s -> !s.isBlank()).map(ruleSets::checked));
+    JobOptions options = new JobOptions(rules, blur);
+    String executor = Optional.ofNullable(ctx.formParam("executor")).filter(s -> !s.isBlank())
+        .orElse(jobs.executorNames().get(0));
+    if (!jobs.executorNames().contains(executor)) {
+      throw new HttpResponseException(400, "executor: '" + executor + "' is not configured here (expected one of "
+          + jobs.executorNames() + ")");
+    }
     List<Map<String, Object>> created = new ArrayList<>();
     String uris = Optional.ofNullable(ctx.formParam("s3")).orElse("");
     List<String> s3 = new ArrayList<>();
@@ -134,11 +146,11 @@ final class JobRoutes {
         Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
       }
       p.delete();
-      created.add(brief(jobs.create(id, user, name, target.toString(), options)));
+      created.add(brief(jobs.create(id, user, name, target.toString(), options, executor)));
     }
     for (String u : s3) {
       String id = JobService.newId();
-      created.add(brief(jobs.create(id, user, u.substring(u.lastIndexOf('/') + 1), u, options)));
+      created.add(brief(jobs.create(id, user, u.substring(u.lastIndexOf('/') + 1), u, options, executor)));
     }
     ctx.status(201).json(created.size() == 1 ? created.get(0) : Map.of("jobs", created));
   }

@@ -6,8 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -30,14 +33,27 @@ public final class JobService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JobService.class);
 
   private final JobStore store;
-  private final JobExecutor executor;
+  /** By name; the first is the default. */
+  private final Map<String, JobExecutor> executors = new LinkedHashMap<>();
   private final Path dataDir;
   private final JobEvents events = new JobEvents();
   private final Clock clock;
 
   public JobService(JobStore store, JobExecutor executor, Path dataDir, Clock clock) {
+    this(store, List.of(executor), dataDir, clock);
+  }
+
+  /** {@code executors}: the first is the default; names must differ. */
+  public JobService(JobStore store, List<JobExecutor> executors, Path dataDir, Clock clock) {
     this.store = store;
-    this.executor = executor;
+    for (JobExecutor e : executors) {
+      if (this.executors.putIfAbsent(e.name(), e) != null) {
+        throw new IllegalArgumentException("two executors named " + e.name());
+      }
+    }
+    if (this.executors.isEmpty()) {
+      throw new IllegalArgumentException("no executor");
+    }
     this.dataDir = dataDir;
     this.clock = clock;
   }
@@ -58,11 +74,29 @@ public final class JobService implements AutoCloseable {
     return UUID.randomUUID().toString();
   }
 
-  /** Records and queues a job whose video is at {@code video}: under {@link #uploadDir}, or an s3:// URI. */
+  /** The executors' names, the default first. */
+  public List<String> executorNames() {
+    return List.copyOf(executors.keySet());
+  }
+
+  /** Records and queues a job on the default executor. */
   public Job create(String id, String owner, String videoName, String video, JobOptions options) {
+    return create(id, owner, videoName, video, options, executorNames().get(0));
+  }
+
+  /**
+   * Records and queues a job whose video is at {@code video} (under {@link #uploadDir}, or an
+   * s3:// URI) on the executor named {@code executorName} (one of {@link #executorNames}).
+   */
+  public Job create(String id, String owner, String videoName, String video, JobOptions options,
+      String executorName) {
+    if (!executors.containsKey(executorName)) {
+      throw new IllegalArgumentException("unknown executor '" + executorName + "' (expected one of "
+          + executors.keySet() + ")");
+    }
     Instant now = clock.instant();
     Job job = new Job(id, owner, JobStatus.QUEUED, 0, Optional.empty(), videoName, video,
-        executor.name(), Optional.empty(), options.toJson(), now, now);
+        executorName, Optional.empty(), options.toJson(), now, now);
     store.insert(job);
     events.publish(job);
     submit(job);
@@ -70,8 +104,19 @@ public final class JobService implements AutoCloseable {
   }
 
   private void submit(Job job) {
-    executor.submit(job.id(), job.source(), resultDir(job.id()), JobOptions.fromJson(job.options()),
-        new JobExecutor.Listener() {
+    executors.get(job.executor()).submit(job.id(), job.source(), resultDir(job.id()),
+        JobOptions.fromJson(job.options()), listener(job));
+  }
+
+  /** Records what the executor reports about {@code job}. */
+  private JobExecutor.Listener listener(Job job) {
+    return new JobExecutor.Listener() {
+          @Override
+          public void accepted(String externalId) {
+            store.setExternalId(job.id(), externalId);
+            store.get(job.id()).ifPresent(events::publish);
+          }
+
           @Override
           public void running(String externalId) {
             store.setExternalId(job.id(), externalId);
@@ -92,7 +137,7 @@ public final class JobService implements AutoCloseable {
           public void failed(String reason) {
             change(job.id(), JobStatus.FAILED, -1, Optional.of(reason));
           }
-        });
+        };
   }
 
   /** Applies a reported change unless the job finished already; progress -1 keeps the last one. */
@@ -121,13 +166,18 @@ public final class JobService implements AutoCloseable {
       return false;
     }
     change(id, JobStatus.FAILED, -1, Optional.of("cancelled"));
-    executor.cancel(id);
+    JobExecutor e = executors.get(j.get().executor());
+    if (e != null) {
+      e.cancel(id);
+    }
     return true;
   }
 
   /** A failed job again, as a new job with the same video and options. */
   public Job retry(Job failed) {
-    return create(newId(), failed.owner(), failed.videoName(), failed.source(), JobOptions.fromJson(failed.options()));
+    String executor = executors.containsKey(failed.executor()) ? failed.executor() : executorNames().get(0);
+    return create(newId(), failed.owner(), failed.videoName(), failed.source(), JobOptions.fromJson(failed.options()),
+        executor);
   }
 
   /** Cancels if needed, then removes the record and the job's results (and its upload if unshared). */
@@ -143,29 +193,22 @@ public final class JobService implements AutoCloseable {
   }
 
   /**
-   * At start: a job this executor left running has no process any more (the console stopped with
-   * it) and is marked failed with that reason, its process killed if it outlived the console; a
-   * job still queued is queued again.
+   * At start: every job the store has as queued or running is handed to its executor to be brought
+   * up to date ({@link JobExecutor#resume}): a local one left running died with the console and is
+   * failed with that reason, a Batch one is looked up and followed again. A job whose executor is
+   * not configured any more is failed with that reason rather than left running forever.
    */
   public void reconcile() {
-    for (Job j : store.withStatus(JobStatus.RUNNING)) {
-      if (!j.executor().equals(executor.name())) {
+    List<Job> open = new ArrayList<>(store.withStatus(JobStatus.RUNNING));
+    open.addAll(store.withStatus(JobStatus.QUEUED));
+    for (Job j : open) {
+      JobExecutor e = executors.get(j.executor());
+      if (e == null) {
+        change(j.id(), JobStatus.FAILED, -1, Optional.of("its executor '" + j.executor()
+            + "' is not configured in this console any more; retry it"));
         continue;
       }
-      j.externalId().filter(x -> x.startsWith("pid:"))
-          .flatMap(x -> ProcessHandle.of(Long.parseLong(x.substring(4))))
-          .ifPresent(ph -> {
-            ph.descendants().forEach(ProcessHandle::destroyForcibly);
-            ph.destroyForcibly();
-          });
-      store.update(j.id(), JobStatus.FAILED, j.progress(),
-          Optional.of("the console stopped while the job ran; retry it"), clock.instant());
-      LOG.info("job {} was running when the console stopped: marked failed", j.id());
-    }
-    for (Job j : store.withStatus(JobStatus.QUEUED)) {
-      if (j.executor().equals(executor.name())) {
-        submit(j);
-      }
+      e.resume(j, resultDir(j.id()), listener(j));
     }
   }
 
@@ -214,6 +257,6 @@ public final class JobService implements AutoCloseable {
 
   @Override
   public void close() {
-    executor.close();
+    executors.values().forEach(JobExecutor::close);
   }
 }

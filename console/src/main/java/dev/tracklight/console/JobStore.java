@@ -134,6 +134,54 @@ public final class JobStore implements AutoCloseable {
     });
   }
 
+  /** Saves a rule set; false if its owner already has one by that name. */
+  public synchronized boolean insertRuleSet(RuleSet r) {
+    boolean taken = run("SELECT COUNT(*) FROM rulesets WHERE owner = ? AND name = ?", ps -> {
+      ps.setString(1, r.owner());
+      ps.setString(2, r.name());
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1) > 0;
+      }
+    });
+    if (taken) {
+      return false;
+    }
+    run("INSERT INTO rulesets (id, owner, name, rules, created_at) VALUES (?,?,?,?,?)", ps -> {
+      ps.setString(1, r.id());
+      ps.setString(2, r.owner());
+      ps.setString(3, r.name());
+      ps.setString(4, r.rules());
+      ps.setTimestamp(5, Timestamp.from(r.createdAt()), UTC);
+      return ps.executeUpdate();
+    });
+    return true;
+  }
+
+  /** A user's rule sets by name. */
+  public synchronized List<RuleSet> ruleSets(String owner) {
+    return run("SELECT id, owner, name, rules, created_at FROM rulesets WHERE owner = ? ORDER BY name", ps -> {
+      ps.setString(1, owner);
+      List<RuleSet> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new RuleSet(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+              rs.getTimestamp(5, UTC).toInstant()));
+        }
+      }
+      return out;
+    });
+  }
+
+  /** Deletes a rule set of {@code owner}; false if that user has none with this id. */
+  public synchronized boolean deleteRuleSet(String owner, String id) {
+    return run("DELETE FROM rulesets WHERE id = ? AND owner = ?", ps -> {
+      ps.setString(1, id);
+      ps.setString(2, owner);
+      return ps.executeUpdate() == 1;
+    });
+  }
+
   @Override
   public synchronized void close() {
     if (connection != null) {

@@ -152,6 +152,30 @@ public final class LocalExecutor implements JobExecutor {
     }
   }
 
+  /**
+   * A job a previous console left running has no process any more (it died with that console, or
+   * outlived it and is killed now: its output pipe went with the console) and is failed with that
+   * reason; a job still queued is queued again.
+   */
+  @Override
+  public void resume(Job job, Path outDir, Listener listener) {
+    if (job.status() == JobStatus.QUEUED) {
+      submit(job.id(), job.source(), outDir, JobOptions.fromJson(job.options()), listener);
+      return;
+    }
+    job.externalId().filter(x -> x.startsWith("pid:"))
+        .flatMap(x -> ProcessHandle.of(Long.parseLong(x.substring(4))))
+        .ifPresent(ph -> {
+          ph.descendants().forEach(ProcessHandle::destroyForcibly);
+          ph.destroyForcibly();
+        });
+    listener.failed(RESTARTED);
+    LOG.info("job {} was running when the console stopped: marked failed", job.id());
+  }
+
+  /** The reason a local job that was running when the console stopped is failed with. */
+  public static final String RESTARTED = "the console stopped while the job ran; retry it";
+
   @Override
   public boolean cancel(String jobId) {
     return stop(jobId, "cancelled");

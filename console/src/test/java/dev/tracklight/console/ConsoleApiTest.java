@@ -220,7 +220,7 @@ class ConsoleApiTest {
     JsonNode doc = ConsoleClient.json(r);
     assertTrue(doc.path("openapi").asText().startsWith("3."));
     for (String p : List.of("/api/jobs", "/api/jobs/{id}", "/api/jobs/{id}/files/{name}", "/api/jobs/{id}/events",
-        "/api/alerts/events")) {
+        "/api/alerts/events", "/api/rulesets", "/api/rulesets/{id}")) {
       assertNotNull(doc.path("paths").get(p), p);
     }
   }
@@ -244,6 +244,34 @@ class ConsoleApiTest {
     JsonNode r = awaitStatus(running, "failed");
     assertEquals("the console stopped while the job ran; retry it", r.path("error").asText());
     awaitStatus(queued, "done");
+  }
+
+  @Test
+  void ruleSetsAreSavedListedPickedAndDeleted() throws Exception {
+    String rules = "rules:\n  - {type: appearance, name: dog, classes: [dog]}\n";
+    HttpResponse<String> saved = client.http.send(client.request("/api/rulesets")
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(ConsoleClient.JSON.writeValueAsString(Map.of("name", "dogs", "rules", rules))))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(201, saved.statusCode(), saved.body());
+    String id = ConsoleClient.json(saved).path("id").asText();
+    assertEquals(409, client.post("/api/rulesets", "name=dogs&rules=" + java.net.URLEncoder.encode(rules,
+        java.nio.charset.StandardCharsets.UTF_8)).statusCode(), "a name is unique per user");
+    HttpResponse<String> bad = client.post("/api/rulesets", "name=broken&rules=rules%3A%20%5B");
+    assertEquals(400, bad.statusCode());
+    assertTrue(ConsoleClient.json(bad).path("error").asText().startsWith("rules: not valid YAML"), bad.body());
+    JsonNode list = ConsoleClient.json(client.get("/api/rulesets"));
+    assertEquals(1, list.path("rulesets").size());
+    assertEquals(rules, list.path("rulesets").get(0).path("rules").asText());
+    // A job picks it by id: its rules are the set's.
+    String job = ConsoleClient.json(client.upload("b.mp4", Files.readAllBytes(VIDEO), Map.of("ruleset", id))).path("id").asText();
+    assertEquals(Optional.of(rules), JobOptions.fromJson(server.jobs().get(job).orElseThrow().options()).rules());
+    assertEquals(400, client.upload("b.mp4", Files.readAllBytes(VIDEO), Map.of("ruleset", "no-such-id")).statusCode());
+    assertEquals(400, client.upload("b.mp4", Files.readAllBytes(VIDEO), Map.of("executor", "batch")).statusCode(),
+        "batch is not configured here");
+    assertEquals(204, client.delete("/api/rulesets/" + id).statusCode());
+    assertEquals(404, client.delete("/api/rulesets/" + id).statusCode());
+    assertEquals(0, ConsoleClient.json(client.get("/api/rulesets")).path("rulesets").size());
   }
 
   /** A second handle on the store under test. */

@@ -67,6 +67,9 @@ class PostgresConsoleApiTest extends ConsoleApiTest {
       assertTrue(rs.next());
       assertEquals("1", rs.getString(1));
       assertTrue(rs.getBoolean(2));
+      assertTrue(rs.next());
+      assertEquals("2", rs.getString(1), "saved rule sets");
+      assertTrue(rs.getBoolean(2));
     }
   }
 }

@@ -3,10 +3,14 @@ package dev.tracklight.pipeline.cli;
 import dev.tracklight.console.Auth;
 import dev.tracklight.console.ConsoleConfig;
 import dev.tracklight.console.ConsoleServer;
+import dev.tracklight.console.JobExecutor;
 import dev.tracklight.console.LocalExecutor;
 import dev.tracklight.console.PasswordHash;
 import dev.tracklight.console.ReplayLauncher;
+import dev.tracklight.console.RulesCheck;
+import dev.tracklight.inference.ClassNames;
 import dev.tracklight.inference.InvalidInputException;
+import dev.tracklight.pipeline.config.RuleConfig;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
@@ -89,13 +93,21 @@ final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException(e.getMessage(), e);
     }
-    LocalExecutor executor = new LocalExecutor(replayLauncher(), c.workers());
+    List<JobExecutor> executors = new ArrayList<>();
+    executors.add(new LocalExecutor(replayLauncher(), c.workers()));
     ConsoleServer server;
     try {
-      server = ConsoleServer.start(c, executor, Clock.systemUTC());
+      if (c.batch().isPresent()) {
+        // Checked now: a wrong queue, definition or bucket is one line and exit 2, not a failed job later.
+        executors.add(ConsoleBatchExecutor.start(c.batch().get(), Clock.systemUTC()));
+      }
+      server = ConsoleServer.start(c, executors, rulesCheck(), Clock.systemUTC());
     } catch (IllegalArgumentException e) {
-      executor.close();
+      executors.forEach(JobExecutor::close);
       throw new InvalidInputException(e.getMessage(), e);
+    } catch (RuntimeException | java.io.IOException e) {
+      executors.forEach(JobExecutor::close);
+      throw e;
     }
     out.printf("tracklight console on http://%s:%d/ (data in %s)%n", c.host(), server.port(), data.toAbsolutePath());
     out.flush();
@@ -106,6 +118,21 @@ final class ServeCommand implements Callable<Integer> {
     }, "console-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The replay's own rules parser for the console's rule sets and job rules, against the default
+   * model's (COCO) class names: a rule naming a class the model does not have is refused here,
+   * not in a failed job.
+   */
+  static RulesCheck rulesCheck() {
+    return yaml -> {
+      try {
+        RuleConfig.fromText("rules", yaml).parse(ClassNames.COCO);
+      } catch (InvalidInputException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
+    };
   }
 
   /** A replay in a new JVM: this JVM's options and class path (the shaded jar when run from it). */

@@ -63,28 +63,36 @@ public record RuleConfig(String context, List<?> items) {
     } catch (IOException e) {
       throw new InvalidInputException("cannot read rules file " + file + ": " + e.getMessage());
     }
+    return fromText(file.toString(), text);
+  }
+
+  /**
+   * Rules as a rules file holds them (the console's saved rule sets); {@code label} prefixes every
+   * message.
+   */
+  public static RuleConfig fromText(String label, String text) {
     Object doc;
     try {
-      doc = new Load(LoadSettings.builder().setLabel(file.toString()).setAllowDuplicateKeys(false)
+      doc = new Load(LoadSettings.builder().setLabel(label).setAllowDuplicateKeys(false)
           .build()).loadFromString(text);
     } catch (YamlEngineException e) {
-      throw new InvalidInputException(file + ": not valid YAML: "
+      throw new InvalidInputException(label + ": not valid YAML: "
           + e.getMessage().lines().findFirst().orElse(""));
     }
     if (!(doc instanceof Map<?, ?> map) || !map.containsKey("rules")) {
-      throw new InvalidInputException(file + ": expected a mapping with a top-level 'rules:' list, got "
+      throw new InvalidInputException(label + ": expected a mapping with a top-level 'rules:' list, got "
           + YamlSection.describe(doc));
     }
     for (Object key : map.keySet()) {
       if (!"rules".equals(key)) {
-        throw new InvalidInputException(file + ": " + key + ": "
+        throw new InvalidInputException(label + ": " + key + ": "
             + ClosestMatch.unknownKey(String.valueOf(key), List.of("rules")));
       }
     }
     if (!(map.get("rules") instanceof List<?> list)) {
-      throw new InvalidInputException(file + ": rules: expected a list of rules, got "
+      throw new InvalidInputException(label + ": rules: expected a list of rules, got "
           + YamlSection.describe(map.get("rules")));
     }
-    return new RuleConfig(file.toString(), list);
+    return new RuleConfig(label, list);
   }
 }
