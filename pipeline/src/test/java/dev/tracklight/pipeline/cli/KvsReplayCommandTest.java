@@ -56,11 +56,15 @@ class KvsReplayCommandTest {
   @Test
   void replaysEveryFrameOnceAtItsProducerTime() throws Exception {
     Path out = tmp.resolve("out");
+    // A car appearing after 1 s without one is a highlight: the gaps between the sparse capture's
+    // fragments are such absences.
+    Path rules = tmp.resolve("rules.yaml");
+    Files.writeString(rules, "rules:\n  - {type: appearance, name: car, classes: [car], min_absence_seconds: 1.0}\n");
     // The cars are small from up there: the nano model scores them 0.1-0.4 (KvsLiveJobTest), so
     // the thresholds are lowered for them.
     CliRun run = CliRun.of("replay", "kvs://cars", "kvs://sparse", "--from", FROM, "--to", TO,
         "--kvs-endpoint", kvs.media.endpoint(), "--out", out.toString(), "--conf", "0.1",
-        "--track-thresh", "0.2", "--classes", "car,bus,truck,person");
+        "--track-thresh", "0.2", "--classes", "car,bus,truck,person", "--rules", rules.toString());
     assertEquals(0, run.exitCode(), run.err());
 
     List<JsonNode> cars = lines(out.resolve("cars"));
@@ -71,6 +75,17 @@ class KvsReplayCommandTest {
     assertTrue(withCars >= 150, "frames with a car track: " + withCars + "; "
         + Files.readString(out.resolve("cars/summary.json")));
     assertComplete(out.resolve("cars"), 300);
+    // Highlights are in event (producer) time; their clips are cut where that time is in the video.
+    JsonNode highlights = JSON.readTree(out.resolve("cars/highlights.json").toFile()).get("highlights");
+    assertTrue(highlights.size() > 0, "a car appears");
+    double firstS = 1511852108.513;
+    for (JsonNode h : highlights) {
+      assertTrue(h.get("start_s").asDouble() >= firstS - 10, h.toString());
+      JsonNode clip = h.get("clip");
+      assertTrue(clip.get("start_s").asDouble() <= h.get("start_s").asDouble() - firstS + 0.05
+          && clip.get("end_s").asDouble() >= Math.min(9.9, h.get("end_s").asDouble() - firstS) - 0.05, h.toString());
+      assertTrue(Files.size(out.resolve("cars").resolve(clip.get("file").asText())) > 0);
+    }
 
     List<JsonNode> sparse = lines(out.resolve("sparse"));
     assertEquals(180, sparse.size(), "no invented frames in the gaps");
@@ -82,6 +97,22 @@ class KvsReplayCommandTest {
       assertTrue(gap > 1000, "fragments " + (f - 1) + " and " + f + " are not contiguous: " + gap + " ms");
     }
     assertComplete(out.resolve("sparse"), 180);
+    // Each appearance's clip starts where its event time is in the annotated video (at the keyframe
+    // at or before it: 1 s interval), which the gaps are not in: one after a gap proves the mapping.
+    JsonNode appearances = JSON.readTree(out.resolve("sparse/highlights.json").toFile()).get("highlights");
+    boolean afterGap = false;
+    for (JsonNode h : appearances) {
+      long startMs = Math.round(h.get("start_s").asDouble() * 1000);
+      int position = 0;
+      while (position < sparse.size() && sparse.get(position).get("timestamp_ms").asLong() < startMs) {
+        position++;
+      }
+      double videoS = position / 30.0;
+      double clipStart = h.get("clip").get("start_s").asDouble();
+      assertTrue(clipStart >= videoS - 1.05 && clipStart <= videoS + 0.05, videoS + " s in the video: " + h);
+      afterGap |= position >= 60;
+    }
+    assertTrue(afterGap, "a car appears after a gap: " + appearances);
   }
 
   @Test
