@@ -62,7 +62,13 @@ final class KvsArchiveOptions {
     for (String url : kvs) {
       // As a kvs: camera: an explicit region, else the ARN's, else the standard chain's.
       String r = region != null ? region : url.startsWith(KvsCamera.SCHEME) ? aws.region().id() : null;
-      streams.put(url, KvsCamera.of(url, r, start.toString(), endpoint));
+      try {
+        streams.put(url, KvsCamera.of(url, r, start.toString(), endpoint));
+      } catch (InvalidInputException e) {
+        // KvsCamera names the cameras.yaml keys; here they are options.
+        throw new InvalidInputException(e.getMessage().replace("kvs.region", "--kvs-region")
+            .replace("kvs.endpoint", "--kvs-endpoint"), e);
+      }
     }
     return streams;
   }

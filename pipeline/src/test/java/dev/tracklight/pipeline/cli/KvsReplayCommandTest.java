@@ -127,6 +127,13 @@ class KvsReplayCommandTest {
         "--from", FROM, "--to", "yesterday", "--out", out.toString());
     assertBadInput(out, "not a valid Kinesis Video stream", "replay", "kvs://bad name",
         "--from", FROM, "--to", TO, "--out", out.toString());
+    assertBadInput(out, "--kvs-endpoint 'ftp://x' is not an http(s) URL", "replay", "kvs://cars",
+        "--from", FROM, "--to", TO, "--kvs-endpoint", "ftp://x", "--out", out.toString());
+    assertBadInput(out, "unknown AWS region 'mars-north-1'", "replay", "kvs://cars",
+        "--from", FROM, "--to", TO, "--kvs-region", "mars-north-1", "--out", out.toString());
+    assertBadInput(out, "--from, --to, --kvs-region and --kvs-endpoint are for kvs:// inputs", "replay",
+        dev.tracklight.inference.TestAssets.file("videos/dog_golden_retriever_swimming_360x204_h264.mp4").toString(),
+        "--from", FROM, "--out", out.toString());
     assertFalse(Files.exists(out));
     assertBadInput(out, "kvs://nothing-here is not a Kinesis Video stream in us-east-1", "replay",
         "kvs://nothing-here", "--from", FROM, "--to", TO, "--kvs-endpoint", endpoint, "--out", out.toString());
