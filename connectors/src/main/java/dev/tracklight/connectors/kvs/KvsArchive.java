@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -26,7 +27,7 @@ import software.amazon.awssdk.services.kinesisvideoarchivedmedia.model.ListFragm
  * (PRODUCER_TIMESTAMP range, every page), the fragments put in producer-time order (the service
  * lists them in no particular order), then GetMediaForFragmentList in batches, the bodies written
  * one after the other into one MKV file (one segment per fragment, as GetMedia sends them), which
- * the replay reads as any video file.
+ * the replay reads with {@link KvsArchiveReader} (FFmpeg's demuxer stops between the segments).
  *
  * <p>Endpoints as {@link KvsMediaApi}: control plane from the standard variables, archived-media
  * endpoint from GetDataEndpoint or the camera's {@code endpoint}. Not thread-safe.
@@ -76,6 +77,12 @@ public final class KvsArchive implements AutoCloseable {
       out.sort(Comparator.comparingLong(Fragment::producerMs).thenComparing(Fragment::number));
       return out;
     } catch (SdkException e) {
+      if (e instanceof AwsServiceException service && service.awsErrorDetails() != null
+          && "ResourceNotFoundException".equals(service.awsErrorDetails().errorCode())) {
+        // GetDataEndpoint or ListFragments: the stream does not exist (in this region): bad input.
+        throw new InvalidInputException(camera.label() + " is not a Kinesis Video stream in " + camera.region()
+            + " (" + firstLine(service.awsErrorDetails().errorMessage()) + ")", e);
+      }
       throw new IOException(camera.label() + ": ListFragments failed: " + firstLine(e.getMessage()), e);
     }
   }

@@ -98,6 +98,16 @@ public final class HighlightMedia {
    */
   public static Result write(Path video, List<Highlight> ranked, LongUnaryOperator framePosition,
       HighlightMediaOptions options, Path dir, LongSupplier nanoClock) {
+    return write(video, ranked, framePosition, LongUnaryOperator.identity(), options, dir, nanoClock);
+  }
+
+  /**
+   * As above, for a stream whose time is not the video's: {@code videoTime} maps a highlight's
+   * stream time (ms) to the time in {@code video} where its clip is cut (a Kinesis Video archive
+   * is in producer time, epoch ms, and its gaps are not in the annotated video).
+   */
+  public static Result write(Path video, List<Highlight> ranked, LongUnaryOperator framePosition,
+      LongUnaryOperator videoTime, HighlightMediaOptions options, Path dir, LongSupplier nanoClock) {
     long started = nanoClock.getAsLong();
     Map<String, String> stems = stems(ranked);
     try {
@@ -106,7 +116,7 @@ public final class HighlightMedia {
       if (!ranked.isEmpty()) {
         Files.createDirectories(dir.resolve(CLIPS));
         Files.createDirectories(dir.resolve(THUMBS));
-        clips = cutClips(video, ranked, stems, dir.resolve(CLIPS));
+        clips = cutClips(video, ranked, stems, videoTime, dir.resolve(CLIPS));
         writeThumbnails(video, ranked, stems, framePosition, options.thumbnailQuality(), dir.resolve(THUMBS));
       }
       List<Integer> reel = reelOrder(clips, options.reelBudgetMs());
@@ -188,14 +198,14 @@ public final class HighlightMedia {
 
   /** One clip per highlight, in ranked order; windows are clamped to the video. */
   private static List<VideoClipper.Clip> cutClips(Path video, List<Highlight> ranked,
-      Map<String, String> stems, Path clipsDir) {
+      Map<String, String> stems, LongUnaryOperator videoTime, Path clipsDir) {
     List<VideoClipper.Clip> clips = new ArrayList<>();
     try (VideoClipper clipper = VideoClipper.open(video)) {
       long duration = clipper.durationMs();
       for (Highlight h : ranked) {
         // Post-roll padding may run past the end (and sampling may shorten the video by a frame).
-        long start = Math.min(Math.max(0, Math.round(h.startS() * 1000)), duration - 1);
-        long end = Math.max(Math.min(Math.round(h.endS() * 1000), duration), start + 1);
+        long start = Math.min(Math.max(0, videoTime.applyAsLong(Math.round(h.startS() * 1000))), duration - 1);
+        long end = Math.max(Math.min(videoTime.applyAsLong(Math.round(h.endS() * 1000)), duration), start + 1);
         clips.add(clipper.cut(start, end, clipsDir.resolve(stems.get(h.id()) + ".mp4")));
       }
     }

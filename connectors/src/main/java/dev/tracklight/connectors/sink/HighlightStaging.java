@@ -55,9 +55,9 @@ final class HighlightStaging {
 
   /** Writes the media of {@code ranked} from {@code video} into a fresh staging folder. */
   HighlightMedia.Result stage(Path video, List<Highlight> ranked, LongUnaryOperator framePosition,
-      HighlightMediaOptions options, LongSupplier nanoClock) {
+      LongUnaryOperator videoTime, HighlightMediaOptions options, LongSupplier nanoClock) {
     clear();
-    return HighlightMedia.write(video, ranked, framePosition, options, dir(), nanoClock);
+    return HighlightMedia.write(video, ranked, framePosition, videoTime, options, dir(), nanoClock);
   }
 
   /**

@@ -308,7 +308,7 @@ public final class ReplayOutputFiles implements AutoCloseable {
       if (highlights != null) {
         long t0 = highlights.nanoClock().getAsLong();
         LongUnaryOperator positions = framePositions();
-        HighlightMedia.Result media = staging.stage(video, highlights.ranked(), positions,
+        HighlightMedia.Result media = staging.stage(video, highlights.ranked(), positions, videoTimes(),
             highlights.options(), highlights.nanoClock());
         summary.put("highlights", media.highlights());
         summary.put("highlight_media_ms", (highlights.nanoClock().getAsLong() - t0) / 1_000_000);
@@ -362,20 +362,42 @@ public final class ReplayOutputFiles implements AutoCloseable {
     if (lastFrameIndex == frames - 1) {
       return LongUnaryOperator.identity();
     }
-    tracksJson.flush();
-    long[] indices = new long[Math.toIntExact(frames)];
-    Path staged = StagedFile.resumableName(outputs.tracksJsonl());
-    try (BufferedReader lines = Files.newBufferedReader(staged, StandardCharsets.UTF_8)) {
-      for (int n = 0; n < indices.length; n++) {
-        indices[n] = json.readTree(lines.readLine()).path("frame").asLong();
-      }
-    } catch (IOException | RuntimeException e) {
-      throw new IllegalStateException("cannot read frame indices from " + staged + ": " + e.getMessage(), e);
-    }
+    long[] indices = staged("frame", frames);
     return frame -> {
       int p = Arrays.binarySearch(indices, frame);
       return p >= 0 ? p : Math.max(0, -p - 2); // the written frame at or before it
     };
+  }
+
+  /**
+   * Maps a highlight's stream time (ms) to the annotated video's time. A file's timestamps start at
+   * 0 and run with the video: the identity. A Kinesis Video archive's are producer times (epoch
+   * ms) with gaps the video does not have: the time of the first written frame at or after it.
+   */
+  private LongUnaryOperator videoTimes() {
+    if (staged("timestamp_ms", 1)[0] == 0) {
+      return LongUnaryOperator.identity(); // a file: no need to read the whole track file
+    }
+    long[] times = staged("timestamp_ms", frames);
+    return ms -> {
+      int p = Arrays.binarySearch(times, ms);
+      return Math.round((p >= 0 ? p : -p - 1) * 1000 / frameRate.fps());
+    };
+  }
+
+  /** One field of the first {@code count} lines of the staged tracks file (a line per written frame). */
+  private long[] staged(String field, long count) {
+    tracksJson.flush();
+    long[] values = new long[Math.toIntExact(count)];
+    Path staged = StagedFile.resumableName(outputs.tracksJsonl());
+    try (BufferedReader lines = Files.newBufferedReader(staged, StandardCharsets.UTF_8)) {
+      for (int n = 0; n < values.length; n++) {
+        values[n] = json.readTree(lines.readLine()).path(field).asLong();
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException("cannot read " + field + " from " + staged + ": " + e.getMessage(), e);
+    }
+    return values;
   }
 
   /** A fresh JSON object for {@link #commit}'s summary. */

@@ -1,6 +1,10 @@
 package dev.tracklight.connectors.source;
 
+import dev.tracklight.connectors.kvs.KvsArchiveReader;
+import dev.tracklight.connectors.video.FrameReader;
 import dev.tracklight.connectors.video.VideoReadOptions;
+import dev.tracklight.connectors.video.VideoReader;
+import java.nio.file.Path;
 import dev.tracklight.operators.stream.CameraFrame;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,7 +23,8 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 /**
  * Bounded FLIP-27 source of archived videos: one split per video, keyed by camera id and assigned
  * to the subtask {@code keyBy(cameraId)} would choose ({@link KeyAlignedSplitEnumerator}). Event
- * time is the presentation timestamp; no frame is ever dropped in replay.
+ * time is the presentation timestamp (for a Kinesis Video archive, {@code NAME.kvs}, the producer
+ * time: {@link KvsArchiveReader}); no frame is ever dropped in replay.
  */
 public final class VideoFileSource implements Source<CameraFrame, VideoFileSplit, List<VideoFileSplit>>,
     ResultTypeQueryable<CameraFrame> {
@@ -44,6 +49,15 @@ public final class VideoFileSource implements Source<CameraFrame, VideoFileSplit
     this.splits = List.copyOf(s);
     this.options = options;
     this.maxParallelism = maxParallelism;
+  }
+
+  /**
+   * Opens one input of a replay: a Kinesis Video archive saved by the CLI ({@code NAME.kvs}, which
+   * FFmpeg's demuxer cannot read whole) with {@link KvsArchiveReader}, any other file with
+   * {@link VideoReader}.
+   */
+  public static FrameReader openReader(Path path, VideoReadOptions options) {
+    return KvsArchiveReader.isArchive(path) ? KvsArchiveReader.open(path, options) : VideoReader.open(path, options);
   }
 
   @Override

@@ -2,7 +2,7 @@ package dev.tracklight.connectors.source;
 
 import dev.tracklight.connectors.video.VideoFrame;
 import dev.tracklight.connectors.video.VideoReadOptions;
-import dev.tracklight.connectors.video.VideoReader;
+import dev.tracklight.connectors.video.FrameReader;
 import dev.tracklight.operators.stream.CameraFrame;
 import dev.tracklight.operators.stream.ReplayStageTimes;
 import dev.tracklight.operators.stream.StreamEnd;
@@ -46,7 +46,7 @@ final class VideoFileSourceReader implements SourceReader<CameraFrame, VideoFile
   private boolean noMoreSplits;
 
   private VideoFileSplit current;
-  private VideoReader reader;
+  private FrameReader reader;
   private SourceOutput<CameraFrame> output;
   /** The decoded frame not yet emitted (one-frame look-ahead to mark the last frame). */
   private VideoFrame ahead;
@@ -107,7 +107,7 @@ final class VideoFileSourceReader implements SourceReader<CameraFrame, VideoFile
       if (split.nextFrame() == 0) {
         ReplayStageTimes.reset(split.cameraId());
       }
-      VideoReader r = VideoReader.open(Path.of(split.path()), options);
+      FrameReader r = VideoFileSource.openReader(Path.of(split.path()), options);
       try {
         if (split.nextFrame() > 0) {
           r.seekToFrame(split.nextFrame());

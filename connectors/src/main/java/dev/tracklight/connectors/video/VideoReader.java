@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Threading.</b> Not thread-safe; one reader per thread (a Flink source split). Close it to
  * free the native decoder.
  */
-public final class VideoReader implements AutoCloseable {
+public final class VideoReader implements FrameReader {
 
   private static final Logger LOG = LoggerFactory.getLogger(VideoReader.class);
   private static final Pattern FFMPEG_ERROR = Pattern.compile("error (-\\d+)");

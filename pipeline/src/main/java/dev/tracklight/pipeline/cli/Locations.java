@@ -1,5 +1,8 @@
 package dev.tracklight.pipeline.cli;
 
+import dev.tracklight.connectors.kvs.KvsArchive;
+import dev.tracklight.connectors.kvs.KvsArchiveReader;
+import dev.tracklight.connectors.kvs.KvsCamera;
 import dev.tracklight.connectors.s3.AwsSettings;
 import dev.tracklight.connectors.s3.S3Storage;
 import dev.tracklight.connectors.s3.S3Uri;
@@ -9,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -22,6 +26,10 @@ import java.util.stream.Stream;
  * downloaded once into a scratch folder, and an S3 {@code --out} is written locally first and
  * uploaded by the command. Every output location is checked before the job starts.
  *
+ * A Kinesis Video stream ({@code kvs://NAME} or its ARN) is an input too: its fragments between
+ * two producer times are downloaded into one archive body ({@code NAME.kvs}) that the replay's
+ * source reads ({@link KvsArchiveReader}).
+ *
  * <p>Owns the scratch folder ({@code $TRACKLIGHT_SCRATCH}, else the system temp folder) and the S3
  * client, created on first use; {@link #close()} deletes the one and closes the other.
  */
@@ -33,6 +41,7 @@ final class Locations implements AutoCloseable {
   private S3Storage s3;
   private final Map<S3Uri, Path> downloaded = new LinkedHashMap<>();
   private int outFiles;
+  private int archives;
 
   Locations(AwsSettings aws, Path scratchRoot) {
     this.aws = aws;
@@ -69,6 +78,27 @@ final class Locations implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /**
+   * Downloads {@code stream}'s fragments with a producer time in {@code [from, to]} (ListFragments,
+   * producer-time order, then GetMediaForFragmentList) into {@code NAME.kvs} in the scratch folder.
+   *
+   * @throws InvalidInputException for an unknown stream or a range without fragments
+   */
+  Path kvsArchive(KvsCamera stream, Instant from, Instant to) throws IOException {
+    try (KvsArchive archive = new KvsArchive(stream, aws)) {
+      List<KvsArchive.Fragment> fragments = archive.list(from, to);
+      if (fragments.isEmpty()) {
+        throw new InvalidInputException(stream.label() + " has no fragments with a producer time from " + from
+            + " to " + to + "; expected a range the stream's archive covers");
+      }
+      Path target = scratch().resolve("kvs").resolve(Integer.toString(archives++))
+          .resolve(stream.streamName() + KvsArchiveReader.EXTENSION);
+      Files.createDirectories(target.getParent());
+      archive.download(fragments, target);
+      return target;
+    }
   }
 
   /** A local copy of one input file (rules, model, configuration); local paths as given. */

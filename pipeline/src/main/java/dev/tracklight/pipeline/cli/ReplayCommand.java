@@ -77,7 +77,8 @@ import picocli.CommandLine.Spec;
 final class ReplayCommand implements Callable<Integer> {
 
   @Parameters(arity = "1..*", paramLabel = "VIDEO", description = "Video files (any format FFmpeg reads),"
-      + " or S3 objects and globs over keys (s3://bucket/2026-12-01/*.mp4).")
+      + " S3 objects and globs over keys (s3://bucket/2026-12-01/*.mp4), or Kinesis Video streams"
+      + " (kvs://NAME or a stream ARN, with --from and --to).")
   List<String> videoArgs;
 
   @Option(names = "--out", required = true, paramLabel = "DIR",
@@ -149,6 +150,11 @@ final class ReplayCommand implements Callable<Integer> {
           + " additions) or bytetrack (the original, exactly) (default: ${DEFAULT-VALUE}).")
   String tracker = "oc-bytetrack";
 
+  @Option(names = "--track-thresh", paramLabel = "SCORE",
+      description = "Tracker's detection score threshold, as tracking.track_thresh in cameras.yaml: a track"
+          + " starts 0.1 above it (default: 0.5). Lower it with --conf for small, low-scoring objects.")
+  Double trackThresh;
+
   @Option(names = "--blur", split = ",", paramLabel = "CLASS",
       description = "Blur the boxes of these classes (e.g. person) in every output: the annotated"
           + " video and so its clips, thumbnails and reel (privacy).")
@@ -167,6 +173,9 @@ final class ReplayCommand implements Callable<Integer> {
   boolean progressLines;
 
   @Mixin
+  KvsArchiveOptions kvsOptions;
+
+  @Mixin
   DetectorOptionsMixin detectorOptions;
 
   @Spec
@@ -179,7 +188,7 @@ final class ReplayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    trackingConfig(tracker); // an unknown --tracker fails before any work
+    tracking(); // an unknown --tracker or a bad --track-thresh fails before any work
     if (!blurClassNames.isEmpty()) {
       AnnotationStyle.defaults().withBlur(java.util.Set.of(), blurKernel); // a bad --blur-kernel fails now
     }
@@ -189,6 +198,9 @@ final class ReplayCommand implements Callable<Integer> {
     if (sampleFps != null && !(sampleFps > 0 && sampleFps <= 1000)) {
       throw new InvalidInputException("--fps must be in (0, 1000], got " + sampleFps);
     }
+    // Kinesis Video inputs and their range are checked before --out is created.
+    Map<String, dev.tracklight.connectors.kvs.KvsCamera> streams =
+        kvsOptions.streams(videoArgs, dev.tracklight.connectors.s3.AwsSettings.fromEnvironment());
     try (Locations locations = Locations.fromEnvironment()) {
       // Output first: a bad --out fails in one line before anything is downloaded or started.
       Locations.Out o = locations.out(outArg);
@@ -208,6 +220,12 @@ final class ReplayCommand implements Callable<Integer> {
       alertsFile = alerts == null ? null : alerts.local();
       videos = new ArrayList<>();
       for (String a : videoArgs) {
+        if (streams.containsKey(a)) {
+          Path archive = locations.kvsArchive(streams.get(a), kvsOptions.from(), kvsOptions.to());
+          videos.add(archive);
+          origins.put(archive, a);
+          continue;
+        }
         for (Path p : locations.videos(List.of(a))) {
           videos.add(p);
           origins.put(p, locations.origin(p).map(S3Uri::toString).orElse(a));
@@ -350,6 +368,18 @@ final class ReplayCommand implements Callable<Integer> {
   }
 
   /** The tracking parameters of {@code --tracker NAME}: the recommended ones, or the original's. */
+  private ByteTrackConfig tracking() {
+    ByteTrackConfig d = trackingConfig(tracker);
+    if (trackThresh == null) {
+      return d;
+    }
+    if (!(trackThresh >= 0 && trackThresh <= 1)) {
+      throw new InvalidInputException("--track-thresh must be in [0, 1], got " + trackThresh);
+    }
+    return ByteTrackConfig.of(trackThresh, d.trackBuffer(), d.matchThresh(), d.frameRate())
+        .withPerClass(d.perClass()).withAlgorithm(d.algorithm());
+  }
+
   static ByteTrackConfig trackingConfig(String name) {
     TrackerAlgorithm a = TrackerAlgorithm.parse(name);
     return a == TrackerAlgorithm.BYTETRACK ? ByteTrackConfig.defaults()
@@ -370,7 +400,7 @@ final class ReplayCommand implements Callable<Integer> {
     runInfo.put("executor", jobManager == null ? "flink-minicluster" : "flink-cluster");
     runInfo.put("parallelism", Integer.toString(parallelism)); // a number in summary.json
     DataStream<Alert> alerts = ReplayJob.build(env, inputs, read, resolved, batching,
-        trackingConfig(tracker), style(), classNames, runInfo, ASYNC_TIMEOUT,
+        tracking(), style(), classNames, runInfo, ASYNC_TIMEOUT,
         rules, UnaryOperator.identity());
     AlertSinks.attach(alerts, new JobConfig.Alerts(Optional.ofNullable(alertsFile).map(Path::toString),
         false, Optional.empty(), Optional.ofNullable(alertsStream)));

@@ -2,10 +2,11 @@ package dev.tracklight.pipeline.job;
 
 import dev.tracklight.connectors.sink.ReplayOutputSink;
 import dev.tracklight.connectors.sink.ReplayOutputs;
+import dev.tracklight.connectors.source.VideoFileSource;
+import dev.tracklight.connectors.video.FrameReader;
 import dev.tracklight.connectors.video.FrameRate;
 import dev.tracklight.connectors.video.VideoInfo;
 import dev.tracklight.connectors.video.VideoReadOptions;
-import dev.tracklight.connectors.video.VideoReader;
 import dev.tracklight.inference.InvalidInputException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ public final class ReplayInputs {
     List<ReplayJob.Input> inputs = new ArrayList<>();
     for (Path video : videos) {
       VideoInfo info;
-      try (VideoReader reader = VideoReader.open(video, VideoReadOptions.defaults())) {
+      try (FrameReader reader = VideoFileSource.openReader(video, VideoReadOptions.defaults())) {
         info = reader.info();
       }
       String base = ReplayOutputs.under(outRoot, video).dir().getFileName().toString();

@@ -8,8 +8,8 @@ import dev.tracklight.connectors.kvs.KvsArchive;
 import dev.tracklight.connectors.kvs.KvsCamera;
 import dev.tracklight.connectors.s3.AwsSettings;
 import dev.tracklight.connectors.testing.KvsCapture;
+import dev.tracklight.inference.InvalidInputException;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The archive of a KVS stream (ListFragments, listed by the server in reverse order, and
  * GetMediaForFragmentList) through the SDK, control plane on moto: the fragments of a producer-time
- * range come in producer-time order and their media byte for byte; an unknown stream is an error.
+ * range come in producer-time order and their media byte for byte; an unknown stream is bad input.
  */
 class KvsArchiveTest {
 
@@ -50,7 +50,7 @@ class KvsArchiveTest {
       }
       KvsCamera missing = KvsCamera.of("kvs://nothing-here", "us-east-1", "earliest", kvs.media.endpoint());
       try (KvsArchive archive = new KvsArchive(missing, AwsSettings.fromEnvironment())) {
-        assertThrows(IOException.class, () -> archive.list(Instant.parse("2017-11-28T06:55:00Z"),
+        assertThrows(InvalidInputException.class, () -> archive.list(Instant.parse("2017-11-28T06:55:00Z"),
             Instant.parse("2017-11-28T07:00:00Z")));
       }
     }
