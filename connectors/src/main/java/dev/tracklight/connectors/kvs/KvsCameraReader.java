@@ -304,9 +304,9 @@ public final class KvsCameraReader implements CameraFeed {
           pending.clear();
         } else if (item instanceof MkvFragmentReader.Block block) {
           pending.put((long) block.offset(), block);
-          decoder.decode(block.data(), block.keyFrame(), block.offset(), this::onPicture);
+          decoder.decode(block.data(), block.keyFrame(), block.offset(), pictures);
         } else if (item instanceof MkvFragmentReader.FragmentEnd end) {
-          decoder.drain(this::onPicture);
+          decoder.drain(pictures);
           resume.fragmentEnded(end.fragmentNumber(), end.continuationToken());
           end.millisBehindNow().ifPresent(ms -> millisBehindNow = ms);
           fragments.incrementAndGet();
@@ -327,6 +327,24 @@ public final class KvsCameraReader implements CameraFeed {
     }
   }
 
+  /** The decoder's pictures: sampled out before their BGR conversion, kept ones to {@link #onPicture}. */
+  private final H264Decoder.Pictures pictures = new H264Decoder.Pictures() {
+    @Override
+    public void accept(long tag, BgrImage image) throws InterruptedException {
+      onPicture(tag, image);
+    }
+
+    @Override
+    public boolean wants(long tag) {
+      MkvFragmentReader.Block block = pending.get(tag);
+      // The sampler decides here, once per picture and in order, so that a dropped picture is
+      // never converted; onPicture then sees it as a null image.
+      return block != null && !resume.alreadyProcessed(block.fragmentNumber(), block.offset())
+          && sampler.keep(block.eventTimeMs());
+    }
+  };
+
+  /** A decoded picture: {@code image} null when the sampler dropped it ({@link #pictures}). */
   private void onPicture(long tag, BgrImage image) throws InterruptedException {
     MkvFragmentReader.Block block = pending.remove(tag);
     if (block == null) {
@@ -336,10 +354,11 @@ public final class KvsCameraReader implements CameraFeed {
     if (resume.alreadyProcessed(block.fragmentNumber(), block.offset())) {
       return;
     }
-    boolean keep = sampler.keep(block.eventTimeMs());
+    boolean keep = image != null;
     resume.processed(block.fragmentNumber(), fragment.producerTimeMs(), block.offset(), block.eventTimeMs());
     if (connectionFrames++ == 0) {
-      LOG.info("camera {} streaming {}x{} from {} at {}", cameraId, image.width(), image.height(),
+      LOG.info("camera {} streaming {} from {} at {}", cameraId,
+          image == null ? "(first picture sampled out)" : image.width() + "x" + image.height(),
           options.camera().label(), block.fragmentNumber());
       attempt = 1;
       publish(CameraState.STREAMING, 1, null);

@@ -41,7 +41,6 @@ import picocli.CommandLine;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.batch.model.JobDetail;
-import software.amazon.awssdk.services.batch.model.KeyValuePair;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -289,36 +288,10 @@ class BatchControlMotoTest {
 
   /** Runs a job as Batch would (its command and environment from DescribeJobs); the exit code. */
   private int play(String jobId) throws Exception {
-    JobDetail job = batch.describeJobs(b -> b.jobs(jobId)).jobs().get(0);
-    Map<String, String> env = new HashMap<>(stack.childEnvironment());
-    var definition = batch.describeJobDefinitions(b -> b.jobDefinitions(job.jobDefinition())).jobDefinitions().get(0);
-    for (KeyValuePair kv : definition.containerProperties().environment()) {
-      env.put(kv.name(), kv.value());
+    BatchWorkerPlayer.Played played = BatchWorkerPlayer.play(batch, jobId, stack.childEnvironment(), tmp);
+    if (played.exitCode() == 0) {
+      assertTrue(played.output().contains("completion event sent to event bus " + busArn), played.output());
     }
-    for (KeyValuePair kv : job.container().environment()) {
-      env.put(kv.name(), kv.value());
-    }
-    env.put("AWS_BATCH_JOB_ID", jobId);
-    env.put("AWS_BATCH_JOB_ATTEMPT", "1");
-    List<String> command = job.container().command();
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), TracklightMain.class.getName()));
-    cmd.addAll(command.subList(1, command.size()));
-    Path log = Files.createTempFile(tmp, "worker-", ".log");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
-    pb.environment().putAll(env);
-    pb.environment().put("TRACKLIGHT_SCRATCH", tmp.resolve("scratch").toString());
-    pb.environment().put("XDG_CACHE_HOME", tmp.resolve("cache").toString());
-    Process p = pb.start();
-    if (!p.waitFor(5, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-    }
-    int code = p.waitFor();
-    String output = Files.readString(log);
-    if (code == 0) {
-      assertTrue(output.contains("completion event sent to event bus " + busArn), output);
-    }
-    return code;
+    return played.exitCode();
   }
 }
