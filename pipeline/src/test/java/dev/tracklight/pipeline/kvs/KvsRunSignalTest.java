@@ -51,7 +51,9 @@ class KvsRunSignalTest {
           sinks: {jsonl: tracks.jsonl, alerts: {jsonl: alerts.jsonl}}
           """.formatted(MotoServer.REGION, kvs.media.endpoint()));
       Path log = tmp.resolve("run.log");
-      List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+      // SIGINT as a terminal's Ctrl-C finds it: a test JVM started in the background (nohup, `&`
+      // in a script) passes SIGINT on ignored, and a JVM keeps an inherited SIG_IGN.
+      List<String> cmd = List.of("env", "--default-signal=INT", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-Dlog4j2.configurationFile=log4j2.properties", "-Dai.djl.offline=true",
           "-cp", System.getProperty("java.class.path"), TracklightMain.class.getName(),
           "run", "--config", yaml.toString());
