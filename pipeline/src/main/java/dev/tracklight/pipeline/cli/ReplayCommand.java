@@ -172,8 +172,9 @@ final class ReplayCommand implements Callable<Integer> {
           + " `tracklight serve` follows the replays it runs.")
   boolean progressLines;
 
+  // Initialised: `demo` builds a ReplayCommand by hand, without picocli (which reuses this instance).
   @Mixin
-  KvsArchiveOptions kvsOptions;
+  KvsArchiveOptions kvsOptions = new KvsArchiveOptions();
 
   @Mixin
   DetectorOptionsMixin detectorOptions;
