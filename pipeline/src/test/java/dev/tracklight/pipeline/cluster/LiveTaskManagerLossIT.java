@@ -141,8 +141,9 @@ class LiveTaskManagerLossIT {
           }
           // The outage: the camera's longest stretch of event time without a line (a checkpoint may
           // commit a few more pre-loss lines between counting them and the kill).
-          long[] times = java.util.stream.Stream.concat(before.stream(), after.stream())
-              .mapToLong(n -> n.path("timestamp_ms").asLong()).sorted().toArray();
+          List<JsonNode> both = new ArrayList<>(before);
+          both.addAll(after);
+          long[] times = both.stream().mapToLong(n -> n.path("timestamp_ms").asLong()).sorted().toArray();
           long gap = 0;
           for (int i = 1; i < times.length; i++) {
             gap = Math.max(gap, times[i] - times[i - 1]);
