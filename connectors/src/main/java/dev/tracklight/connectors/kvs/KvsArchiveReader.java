@@ -264,14 +264,14 @@ public final class KvsArchiveReader implements FrameReader {
       } else if (item instanceof MkvFragmentReader.Block block) {
         if (!skippingFragment) {
           pending.put(seq, block);
-          decoder.decode(block.data(), block.keyFrame(), seq++, this::onPicture);
+          decoder.decode(block.data(), block.keyFrame(), seq++, pictures);
         }
       } else if (item instanceof MkvFragmentReader.FragmentEnd end) {
         if (skippingFragment) {
           nextIndex += end.blocks();
           skippingFragment = false;
         } else {
-          decoder.drain(this::onPicture);
+          decoder.drain(pictures);
         }
       }
     } catch (IOException e) {
@@ -279,7 +279,7 @@ public final class KvsArchiveReader implements FrameReader {
       LOG.warn("decoding {} stopped after frame {}: {}", path, nextIndex - 1, e.getMessage());
       try {
         if (decoder != null && !skippingFragment) {
-          decoder.drain(this::onPicture);
+          decoder.drain(pictures);
         }
       } catch (IOException | InterruptedException suppressed) {
         LOG.debug("draining after the failure failed", suppressed);
@@ -292,18 +292,34 @@ public final class KvsArchiveReader implements FrameReader {
     }
   }
 
+  /**
+   * The decoder's pictures: whether a picture is kept (past the seek target, not sampled out) is
+   * decided before its BGR conversion, once per picture and in order, so a dropped one is never
+   * converted; {@link #onPicture} then gets it as a null image.
+   */
+  private final H264Decoder.Pictures pictures = new H264Decoder.Pictures() {
+    @Override
+    public void accept(long tag, BgrImage image) {
+      onPicture(tag, image);
+    }
+
+    @Override
+    public boolean wants(long tag) {
+      MkvFragmentReader.Block block = pending.get(tag);
+      long index = nextIndex; // onPicture numbers this picture next
+      return block != null && index >= target && (options.sampling() instanceof FrameSampling.EveryNth every
+          ? index % every.n() == 0 : sampler.keep(block.eventTimeMs()));
+    }
+  };
+
+  /** A decoded picture: {@code image} null when {@link #pictures} did not want it. */
   private void onPicture(long tag, BgrImage image) {
     MkvFragmentReader.Block block = pending.remove(tag);
     if (block == null) {
       return; // a picture without its own packet (never for KVS H.264)
     }
     long index = nextIndex++;
-    if (index < target) {
-      return;
-    }
-    boolean keep = options.sampling() instanceof FrameSampling.EveryNth every
-        ? index % every.n() == 0 : sampler.keep(block.eventTimeMs());
-    if (keep) {
+    if (image != null) {
       ready.add(new VideoFrame(index, block.eventTimeMs(), image));
     }
   }

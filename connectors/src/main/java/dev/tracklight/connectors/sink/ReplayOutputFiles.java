@@ -375,7 +375,7 @@ public final class ReplayOutputFiles implements AutoCloseable {
    * ms) with gaps the video does not have: the time of the first written frame at or after it.
    */
   private LongUnaryOperator videoTimes() {
-    if (staged("timestamp_ms", 1)[0] == 0) {
+    if (frames == 0 || staged("timestamp_ms", 1)[0] == 0) {
       return LongUnaryOperator.identity(); // a file: no need to read the whole track file
     }
     long[] times = staged("timestamp_ms", frames);
