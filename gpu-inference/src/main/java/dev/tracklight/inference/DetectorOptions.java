@@ -21,10 +21,12 @@ import java.util.List;
  * @param maxDetections most detections returned per image (the best-scoring ones)
  * @param threads how detection uses the CPU ({@link EngineThreads#ALONE} when null; the Flink jobs
  *     use {@link EngineThreads#SHARED})
+ * @param inputShape square model input or fitted to the frame ({@link InputShape#SQUARE} when null)
  */
 public record DetectorOptions(String model, EngineKind engine, DeviceSpec device,
     float confidenceThreshold, float iouThreshold, List<String> classes, ModelFamily family,
-    int inputSize, List<String> classNames, int maxBatch, int maxDetections, EngineThreads threads)
+    int inputSize, List<String> classNames, int maxBatch, int maxDetections, EngineThreads threads,
+    InputShape inputShape)
     implements java.io.Serializable {
 
   /** YOLOX's and Ultralytics' demo default: keeps weak but plausible detections for tracking. */
@@ -62,6 +64,7 @@ public record DetectorOptions(String model, EngineKind engine, DeviceSpec device
       throw new InvalidInputException("max detections must be at least 1, got " + maxDetections);
     }
     threads = threads == null ? EngineThreads.ALONE : threads;
+    inputShape = inputShape == null ? InputShape.SQUARE : inputShape;
   }
 
   private static void checkUnit(String what, float value) {
@@ -73,7 +76,8 @@ public record DetectorOptions(String model, EngineKind engine, DeviceSpec device
   /** Defaults for a model: auto engine and device, conf 0.25, IoU 0.45, all classes. */
   public static DetectorOptions forModel(String model) {
     return new DetectorOptions(model, null, DeviceSpec.AUTO, DEFAULT_CONFIDENCE, DEFAULT_IOU,
-        List.of(), null, 0, null, DEFAULT_MAX_BATCH, DEFAULT_MAX_DETECTIONS, EngineThreads.ALONE);
+        List.of(), null, 0, null, DEFAULT_MAX_BATCH, DEFAULT_MAX_DETECTIONS, EngineThreads.ALONE,
+        InputShape.SQUARE);
   }
 
   /**
@@ -84,61 +88,66 @@ public record DetectorOptions(String model, EngineKind engine, DeviceSpec device
   public DetectorOptions pinnedTo(ModelInfo loaded) {
     return new DetectorOptions(loaded.source().toAbsolutePath().toString(), loaded.engine(), device,
         confidenceThreshold, iouThreshold, classes, loaded.family(), loaded.inputSize(), classNames,
-        maxBatch, maxDetections, threads);
+        maxBatch, maxDetections, threads, inputShape);
   }
 
   public DetectorOptions withEngine(EngineKind value) {
     return new DetectorOptions(model, value, device, confidenceThreshold, iouThreshold, classes,
-        family, inputSize, classNames, maxBatch, maxDetections, threads);
+        family, inputSize, classNames, maxBatch, maxDetections, threads, inputShape);
   }
 
   public DetectorOptions withDevice(DeviceSpec value) {
     return new DetectorOptions(model, engine, value, confidenceThreshold, iouThreshold, classes,
-        family, inputSize, classNames, maxBatch, maxDetections, threads);
+        family, inputSize, classNames, maxBatch, maxDetections, threads, inputShape);
   }
 
   public DetectorOptions withConfidenceThreshold(float value) {
     return new DetectorOptions(model, engine, device, value, iouThreshold, classes, family,
-        inputSize, classNames, maxBatch, maxDetections, threads);
+        inputSize, classNames, maxBatch, maxDetections, threads, inputShape);
   }
 
   public DetectorOptions withIouThreshold(float value) {
     return new DetectorOptions(model, engine, device, confidenceThreshold, value, classes, family,
-        inputSize, classNames, maxBatch, maxDetections, threads);
+        inputSize, classNames, maxBatch, maxDetections, threads, inputShape);
   }
 
   public DetectorOptions withClasses(List<String> value) {
     return new DetectorOptions(model, engine, device, confidenceThreshold, iouThreshold, value,
-        family, inputSize, classNames, maxBatch, maxDetections, threads);
+        family, inputSize, classNames, maxBatch, maxDetections, threads, inputShape);
   }
 
   public DetectorOptions withFamily(ModelFamily value) {
     return new DetectorOptions(model, engine, device, confidenceThreshold, iouThreshold, classes,
-        value, inputSize, classNames, maxBatch, maxDetections, threads);
+        value, inputSize, classNames, maxBatch, maxDetections, threads, inputShape);
   }
 
   public DetectorOptions withInputSize(int value) {
     return new DetectorOptions(model, engine, device, confidenceThreshold, iouThreshold, classes,
-        family, value, classNames, maxBatch, maxDetections, threads);
+        family, value, classNames, maxBatch, maxDetections, threads, inputShape);
   }
 
   public DetectorOptions withClassNames(List<String> value) {
     return new DetectorOptions(model, engine, device, confidenceThreshold, iouThreshold, classes,
-        family, inputSize, value, maxBatch, maxDetections, threads);
+        family, inputSize, value, maxBatch, maxDetections, threads, inputShape);
   }
 
   public DetectorOptions withMaxBatch(int value) {
     return new DetectorOptions(model, engine, device, confidenceThreshold, iouThreshold, classes,
-        family, inputSize, classNames, value, maxDetections, threads);
+        family, inputSize, classNames, value, maxDetections, threads, inputShape);
   }
 
   public DetectorOptions withMaxDetections(int value) {
     return new DetectorOptions(model, engine, device, confidenceThreshold, iouThreshold, classes,
-        family, inputSize, classNames, maxBatch, value, threads);
+        family, inputSize, classNames, maxBatch, value, threads, inputShape);
+  }
+
+  public DetectorOptions withInputShape(InputShape value) {
+    return new DetectorOptions(model, engine, device, confidenceThreshold, iouThreshold, classes,
+        family, inputSize, classNames, maxBatch, maxDetections, threads, value);
   }
 
   public DetectorOptions withThreads(EngineThreads value) {
     return new DetectorOptions(model, engine, device, confidenceThreshold, iouThreshold, classes,
-        family, inputSize, classNames, maxBatch, maxDetections, value);
+        family, inputSize, classNames, maxBatch, maxDetections, value, inputShape);
   }
 }

@@ -9,6 +9,7 @@ import dev.tracklight.inference.model.RegisteredModel;
 import dev.tracklight.inference.model.ResolvedModel;
 import dev.tracklight.inference.model.UltralyticsMetadata;
 import dev.tracklight.inference.postprocess.CandidateBuffer;
+import dev.tracklight.inference.postprocess.GridLayout;
 import dev.tracklight.inference.postprocess.NonMaxSuppression;
 import dev.tracklight.inference.postprocess.OutputDecoder;
 import dev.tracklight.inference.postprocess.UltralyticsDecoder;
@@ -31,6 +32,13 @@ import java.util.Objects;
  * <p><b>Batching.</b> Dynamic-batch models get up to {@link DetectorOptions#maxBatch()} images per
  * forward call; fixed-batch models (YOLOX's official ONNX) run the images one by one. Results are
  * the same either way.
+ *
+ * <p><b>Fitted input.</b> With {@link InputShape#FIT} and a model that takes it (YOLOX on ONNX
+ * Runtime), each forward call's input is the letterboxed images padded only up to the model's
+ * largest stride (the largest resized width and height of the batch, rounded up), decoded on that
+ * size's grid; the scale and the resized pixels are those of the square. Frames of one size (a
+ * camera) always give the same input size, so the engine's bound tensors and the decoder's grid
+ * are reused.
  */
 public final class YoloDetector implements Detector {
 
@@ -46,6 +54,17 @@ public final class YoloDetector implements Detector {
 
   private final LetterboxPreprocessor preprocessor;
   private final OutputDecoder decoder;
+  /**
+   * Grey padding kept past the image in a fitted input (pixels, before rounding up to the stride).
+   * Without it an object touching the padded edge sees the convolutions' zero border right after
+   * the image, where the square has grey: on the reference images its box moved by up to 13 px;
+   * with 32 px (one YOLOX stride) by at most 4 px, for 416x288 instead of 416x256 at 16:9.
+   */
+  static final int FIT_MARGIN = 32;
+  /** Whether forward calls take fitted inputs; then {@link #fittedDecoders} holds their grids. */
+  private final boolean fitted;
+  private final int maxStride;
+  private final java.util.Map<Integer, OutputDecoder> fittedDecoders = new java.util.HashMap<>();
   private final CandidateBuffer candidates;
   private final NonMaxSuppression nms = new NonMaxSuppression();
   private final int[] kept;
@@ -86,6 +105,9 @@ public final class YoloDetector implements Detector {
         throw new IllegalStateException("decoder expects " + decoder.floatsPerImage()
             + " floats per image, engine produces " + engine.outputFloatsPerImage());
       }
+      int[] strides = layout.strides();
+      this.maxStride = strides[strides.length - 1];
+      this.fitted = options.inputShape() == InputShape.FIT && takesFittedInput(engine, layout);
       this.candidates = new CandidateBuffer(layout.anchors());
       this.kept = new int[Math.min(layout.anchors(), maxDetections)];
       this.geometries = new LetterboxGeometry[batchLimit];
@@ -121,8 +143,33 @@ public final class YoloDetector implements Detector {
     int inputSizeHint = options.inputSize() > 0 ? options.inputSize()
         : registered != null && registered.engine() == engineKind ? registered.inputSize() : 0;
     InferenceEngine engine = InferenceEngine.open(resolved.path(), engineKind, options.device(),
-        inputSizeHint, options.threads());
+        inputSizeHint, options.threads(), options.inputShape() == InputShape.FIT);
     return new YoloDetector(wrap.apply(engine), options, resolved.displayName(), resolved.path());
+  }
+
+  /**
+   * Whether {@code engine} runs fitted inputs that this detector can decode: a YOLOX grid head
+   * (top-left letterbox) whose output at a probe size has that size's anchor count.
+   */
+  private static boolean takesFittedInput(InferenceEngine engine, OutputLayout layout) {
+    if (!engine.takesFittedInput() || layout.family() != ModelFamily.YOLOX
+        || layout.family().letterbox().centred()) {
+      return false;
+    }
+    int[] strides = layout.strides();
+    int stride = strides[strides.length - 1];
+    int side = layout.inputSize();
+    int height = Math.max(stride, side / 2 / stride * stride);
+    int width = side / stride * stride;
+    try {
+      int floats = 1;
+      for (int d : engine.outputShape(height, width)) {
+        floats *= d;
+      }
+      return floats == GridLayout.anchorCount(height, width, strides) * (5 + layout.classes());
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      return false;
+    }
   }
 
   /** The engine that loads {@code resolved}: the options', else the registry's, else the file type's. */
@@ -181,31 +228,97 @@ public final class YoloDetector implements Detector {
       throw new IllegalStateException("detector is closed");
     }
     int n = images.size();
-    List<Detections> results = new ArrayList<>(n);
-    int inPer = engine.inputFloatsPerImage();
-    int outPer = decoder.floatsPerImage();
-    for (int start = 0; start < n; start += batchLimit) {
-      int batch = Math.min(batchLimit, n - start);
-      ensureBuffers(batch, inPer, outPer);
-      for (int i = 0; i < batch; i++) {
-        BgrImage image = images.get(start + i);
-        if (image == null) {
-          throw new InvalidInputException("image " + (start + i) + " of the batch is null;"
-              + " expected a decoded BGR image");
+    int side = engine.inputSize();
+    if (!fitted) {
+      List<Detections> results = new ArrayList<>(n);
+      for (int start = 0; start < n; start += batchLimit) {
+        int[] indices = new int[Math.min(batchLimit, n - start)];
+        for (int i = 0; i < indices.length; i++) {
+          indices[i] = start + i;
         }
-        geometries[i] = preprocessor.process(image, input, i * inPer);
+        detectBatch(images, indices, side, side, results::add);
       }
-      engine.forward(input, batch, output);
-      for (int i = 0; i < batch; i++) {
-        results.add(postprocess(output, i * outPer, geometries[i]));
-      }
+      return results;
     }
-    return results;
+    // Fitted: images go through the model in groups of one input size, so that an image's
+    // detections never depend on which other images (other cameras) share its call.
+    int[] canvas = new int[n];
+    for (int i = 0; i < n; i++) {
+      BgrImage image = image(images, i);
+      LetterboxGeometry g = preprocessor.style().geometry(image.width(), image.height(), side);
+      canvas[i] = fit(g.padTop() + g.resizedHeight()) << 16 | fit(g.padLeft() + g.resizedWidth());
+    }
+    Detections[] results = new Detections[n];
+    boolean[] done = new boolean[n];
+    for (int first = 0; first < n; first++) {
+      if (done[first]) {
+        continue;
+      }
+      int[] group = new int[Math.min(batchLimit, n - first)];
+      int size = 0;
+      for (int i = first; i < n && size < group.length; i++) {
+        if (!done[i] && canvas[i] == canvas[first]) {
+          group[size++] = i;
+          done[i] = true;
+        }
+      }
+      int[] indices = java.util.Arrays.copyOf(group, size);
+      int[] next = {0};
+      detectBatch(images, indices, canvas[first] >>> 16, canvas[first] & 0xFFFF,
+          d -> results[indices[next[0]++]] = d);
+      // Same-size images past the batch limit start a group of their own when reached.
+    }
+    return new ArrayList<>(java.util.Arrays.asList(results));
+  }
+
+  /** One forward call on {@code images[indices]} at {@code height x width}; results in order. */
+  private void detectBatch(List<BgrImage> images, int[] indices, int height, int width,
+      java.util.function.Consumer<Detections> sink) {
+    int batch = indices.length;
+    OutputDecoder grid = decoderFor(height, width);
+    int inPer = 3 * height * width;
+    int outPer = grid.floatsPerImage();
+    ensureBuffers(batch, inPer, outPer);
+    for (int i = 0; i < batch; i++) {
+      geometries[i] = preprocessor.process(image(images, indices[i]), input, i * inPer, height,
+          width);
+    }
+    engine.forward(input, batch, height, width, output);
+    for (int i = 0; i < batch; i++) {
+      sink.accept(postprocess(grid, output, i * outPer, geometries[i]));
+    }
+  }
+
+  private static BgrImage image(List<BgrImage> images, int index) {
+    BgrImage image = images.get(index);
+    if (image == null) {
+      throw new InvalidInputException("image " + index + " of the batch is null;"
+          + " expected a decoded BGR image");
+    }
+    return image;
+  }
+
+  /**
+   * The fitted side for an image reaching {@code extent} pixels: one stride of padding past it
+   * ({@link #FIT_MARGIN}), rounded up to the largest stride, at most the square's side.
+   */
+  private int fit(int extent) {
+    int v = extent + FIT_MARGIN;
+    return Math.min(engine.inputSize(), (v + maxStride - 1) / maxStride * maxStride);
+  }
+
+  /** The square's decoder, or the grid of a fitted {@code height x width} input (cached). */
+  private OutputDecoder decoderFor(int height, int width) {
+    if (height == engine.inputSize() && width == engine.inputSize()) {
+      return decoder;
+    }
+    return fittedDecoders.computeIfAbsent(height << 16 | width,
+        k -> new YoloxGridDecoder(height, width, layout.classes(), layout.strides()));
   }
 
   /** Decode, filter, NMS and map one image's raw output to source-pixel detections. */
-  private Detections postprocess(float[] raw, int offset, LetterboxGeometry g) {
-    decoder.decode(raw, offset, confidence, candidates);
+  private Detections postprocess(OutputDecoder grid, float[] raw, int offset, LetterboxGeometry g) {
+    grid.decode(raw, offset, confidence, candidates);
     if (allowedClasses != null) {
       candidates.retainClasses(allowedClasses);
     }
@@ -242,6 +355,11 @@ public final class YoloDetector implements Detector {
   /** The engine, for timing the raw forward pass alone. Owned by this detector: do not close it. */
   public InferenceEngine engine() {
     return engine;
+  }
+
+  /** Whether forward calls take inputs fitted to the frames ({@link InputShape#FIT} applied). */
+  public boolean fittedInput() {
+    return fitted;
   }
 
   /** The recognised output layout. */

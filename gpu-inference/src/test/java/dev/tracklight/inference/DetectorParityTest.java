@@ -1,6 +1,7 @@
 package dev.tracklight.inference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracklight.inference.engine.BatchMode;
@@ -154,6 +155,60 @@ class DetectorParityTest {
         assertSame(onnx.get(i), torch.get(i), 1e-3f, 0.5f, "image " + i);
       }
     }
+  }
+
+  /**
+   * {@link InputShape#FIT}: the model really runs fitted, every confident reference detection
+   * (score >= 0.5) is found again with the same class and an IoU of at least 0.9 (the boxes of
+   * objects touching the padded edge move by a few pixels; see {@link InputShape}), and an image's
+   * detections do not depend on which images of other sizes share its call.
+   */
+  @Test
+  void fittedInputKeepsConfidentDetectionsAndIsIndependentOfTheBatch() {
+    try (YoloDetector fit = open(DetectorOptions.forModel("yolox-nano")
+        .withInputShape(InputShape.FIT))) {
+      assertTrue(fit.fittedInput(), "yolox-nano on ONNX Runtime takes fitted inputs");
+      assertFalse(yoloxDynamic.fittedInput(), "square is the default");
+      ReferenceDetections ref = reference("yolox_nano");
+      List<String> names = new ArrayList<>(ref.images().keySet());
+      List<BgrImage> all = names.stream().map(images::get).toList();
+      List<Detections> batched = fit.detect(all);
+      List<String> problems = new ArrayList<>();
+      int confident = 0;
+      for (int i = 0; i < names.size(); i++) {
+        Detections single = fit.detect(all.get(i));
+        assertSame(single, batched.get(i), 0f, 0f, names.get(i) + " alone vs in a mixed batch");
+        for (ReferenceDetections.Expected e : ref.images().get(names.get(i)).detections()) {
+          if (e.score() < 0.5f) {
+            continue;
+          }
+          confident++;
+          int cls = fit.classNames().idOf(e.className());
+          float best = 0;
+          for (int k = 0; k < single.size(); k++) {
+            if (single.classId(k) == cls) {
+              best = Math.max(best, iou(e.box(), single.boxes(), k));
+            }
+          }
+          if (best < 0.9f) {
+            problems.add(names.get(i) + ": " + e.className() + " " + e.score() + " best IoU " + best);
+          }
+        }
+      }
+      assertTrue(confident >= 15, "confident reference detections: " + confident);
+      assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+  }
+
+  private static float iou(float[] a, float[] boxes, int k) {
+    float x1 = Math.max(a[0], boxes[4 * k]);
+    float y1 = Math.max(a[1], boxes[4 * k + 1]);
+    float x2 = Math.min(a[2], boxes[4 * k + 2]);
+    float y2 = Math.min(a[3], boxes[4 * k + 3]);
+    float inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
+    float areaA = (a[2] - a[0]) * (a[3] - a[1]);
+    float areaB = (boxes[4 * k + 2] - boxes[4 * k]) * (boxes[4 * k + 3] - boxes[4 * k + 1]);
+    return inter / (areaA + areaB - inter);
   }
 
   private static void assertSame(Detections expected, Detections actual, float scoreTol,

@@ -39,6 +39,48 @@ public interface InferenceEngine extends AutoCloseable {
         : DjlInferenceEngine.resolveDevice(kind, requested);
   }
 
+  /**
+   * As {@link #open(Path, EngineKind, DeviceSpec, int, EngineThreads)}; with {@code fitInput} an
+   * ONNX model whose graph allows it also takes inputs smaller than its square
+   * ({@link #takesFittedInput}). TorchScript models are always square.
+   */
+  static InferenceEngine open(Path file, EngineKind kind, DeviceSpec device, int inputSizeHint,
+      EngineThreads threads, boolean fitInput) {
+    return kind == EngineKind.ONNXRUNTIME
+        ? OrtInferenceEngine.open(file, device, inputSizeHint, threads, fitInput)
+        : DjlInferenceEngine.open(file, kind, device, inputSizeHint, threads);
+  }
+
+  /**
+   * Whether {@link #forward(float[], int, int, int, float[])} takes inputs smaller than the
+   * square (each side at most {@link #inputSize()}; the detector keeps them multiples of the
+   * model's largest stride).
+   */
+  default boolean takesFittedInput() {
+    return false;
+  }
+
+  /** Output dims of one image for a {@code height x width} input ({@link #outputShape()} for the square). */
+  default int[] outputShape(int height, int width) {
+    if (height != inputSize() || width != inputSize()) {
+      throw new IllegalArgumentException("input " + width + "x" + height + " not supported: the"
+          + " model takes only " + inputSize() + "x" + inputSize());
+    }
+    return outputShape();
+  }
+
+  /**
+   * {@link #forward(float[], int, float[])} on {@code batch} images of {@code height x width}
+   * ({@code 3 * height * width} floats each).
+   *
+   * @throws IllegalArgumentException for a size other than the square on an engine that does not
+   *     {@link #takesFittedInput}
+   */
+  default void forward(float[] input, int batch, int height, int width, float[] output) {
+    outputShape(height, width);
+    forward(input, batch, output);
+  }
+
   /** Which DJL engine runs the model. */
   EngineKind engineKind();
 

@@ -33,6 +33,13 @@ import java.util.Map;
  * caller's hint; else Ultralytics {@code imgsz}; else 640), then probes one forward at batch 1 for
  * the output shape. A file ONNX Runtime cannot load is an {@link InvalidInputException}.
  *
+ * <p><b>Fitted input.</b> Opened with {@code fitInput}, a model whose graph is fully convolutional
+ * also runs on inputs smaller than its square (the letterboxed image padded only to the model's
+ * largest stride): the declared input and output dims are made symbolic ({@link OnnxSpatialDims})
+ * and one forward at a non-square size must succeed, else the engine keeps the model as it is and
+ * {@link #takesFittedInput} says no. Output shapes per input size are learned by a probe the first
+ * time a size is asked for.
+ *
  * <p><b>Threads.</b> The session's intra-op threads and spinning come from {@link EngineThreads};
  * graph optimisation is ONNX Runtime's full level. {@link #forward} is synchronized: the bound
  * buffers are shared state, and a detector runs one batch at a time anyway.
@@ -56,11 +63,16 @@ public final class OrtInferenceEngine implements InferenceEngine {
   private final DeviceSpec device;
   private final Map<String, String> metadata;
   private final int inputSize;
+  private final boolean fitted;
+  /** Output dims of one image per input size ({@code height << 16 | width}), learned by probes. */
+  private final Map<Integer, int[]> outputShapes = new java.util.HashMap<>();
   private BatchMode batchMode;
   private int[] outputShape;
   private int outputFloatsPerImage;
-  /** Bound tensors for the batch size last used; rebuilt when the batch changes. */
+  /** Bound tensors for the batch size and input size last used; rebuilt when either changes. */
   private int boundBatch;
+  private int boundHeight;
+  private int boundWidth;
   private FloatBuffer inputBuffer;
   private FloatBuffer outputBuffer;
   private OnnxTensor inputTensor;
@@ -69,7 +81,7 @@ public final class OrtInferenceEngine implements InferenceEngine {
 
   private OrtInferenceEngine(OrtEnvironment env, OrtSession session,
       OrtSession.SessionOptions options, String inputName, String outputName, DeviceSpec device,
-      Map<String, String> metadata, int inputSize) {
+      Map<String, String> metadata, int inputSize, boolean fitted) {
     this.env = env;
     this.session = session;
     this.options = options;
@@ -78,6 +90,7 @@ public final class OrtInferenceEngine implements InferenceEngine {
     this.device = device;
     this.metadata = Map.copyOf(metadata);
     this.inputSize = inputSize;
+    this.fitted = fitted;
   }
 
   /**
@@ -92,12 +105,62 @@ public final class OrtInferenceEngine implements InferenceEngine {
    */
   public static OrtInferenceEngine open(Path file, DeviceSpec requested, int inputSizeHint,
       EngineThreads threads) {
-    return NativeStack.call("open " + file.getFileName(),
-        () -> openHere(file, requested, inputSizeHint, threads));
+    return open(file, requested, inputSizeHint, threads, false);
+  }
+
+  /**
+   * As {@link #open(Path, DeviceSpec, int, EngineThreads)}; with {@code fitInput}, the model also
+   * takes fitted inputs when its graph allows (see the class comment), else it is opened as is.
+   */
+  public static OrtInferenceEngine open(Path file, DeviceSpec requested, int inputSizeHint,
+      EngineThreads threads, boolean fitInput) {
+    return NativeStack.call("open " + file.getFileName(), () -> {
+      if (fitInput) {
+        OrtInferenceEngine fitted = openFitted(file, requested, inputSizeHint, threads);
+        if (fitted != null) {
+          return fitted;
+        }
+      }
+      return openHere(file, requested, inputSizeHint, threads, null);
+    });
+  }
+
+  /** The model with relaxed spatial dims if it runs at a non-square size; else null. */
+  private static OrtInferenceEngine openFitted(Path file, DeviceSpec requested, int inputSizeHint,
+      EngineThreads threads) {
+    byte[] relaxed;
+    try {
+      relaxed = OnnxSpatialDims.relax(Files.readAllBytes(file));
+    } catch (IllegalArgumentException | java.io.IOException e) {
+      return null;  // openHere reports an unreadable or malformed file in its own words.
+    }
+    int sizeHint = inputSizeHint;
+    if (sizeHint == 0) {
+      // The relaxed graph no longer declares its side; the file as it is does (or it has none).
+      try (OrtInferenceEngine plain = openHere(file, requested, 0, threads, null)) {
+        sizeHint = plain.inputSize;
+      }
+    }
+    OrtInferenceEngine engine;
+    try {
+      engine = openHere(file, requested, sizeHint, threads, relaxed);
+    } catch (InvalidInputException e) {
+      return null;
+    }
+    // Half the side, rounded down to 32 (every supported stride divides it): a shape no square
+    // model would accept, so a graph with a baked-in spatial constant fails here, not on a frame.
+    int probeHeight = Math.max(32, engine.inputSize / 2 / 32 * 32);
+    try {
+      engine.outputShape(probeHeight, engine.inputSize);
+      return engine;
+    } catch (RuntimeException e) {
+      engine.close();
+      return null;
+    }
   }
 
   private static OrtInferenceEngine openHere(Path file, DeviceSpec requested, int inputSizeHint,
-      EngineThreads threads) {
+      EngineThreads threads, byte[] relaxedModel) {
     if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
       throw new InvalidInputException("model file " + file + " does not exist or is not a readable file");
     }
@@ -109,7 +172,8 @@ public final class OrtInferenceEngine implements InferenceEngine {
     OrtSession.SessionOptions options = sessionOptions(threads, device);
     OrtSession session;
     try {
-      session = env.createSession(file.toAbsolutePath().toString(), options);
+      session = relaxedModel != null ? env.createSession(relaxedModel, options)
+          : env.createSession(file.toAbsolutePath().toString(), options);
     } catch (OrtException e) {
       options.close();
       throw new InvalidInputException(file + " is not an ONNX model that onnxruntime can load ("
@@ -129,7 +193,7 @@ public final class OrtInferenceEngine implements InferenceEngine {
       int inputSize = InputSizes.choose(declared, inputSizeHint, metadata, file);
       String outputName = session.getOutputNames().iterator().next();
       OrtInferenceEngine engine = new OrtInferenceEngine(env, session, options, input.getName(),
-          outputName, device, metadata, inputSize);
+          outputName, device, metadata, inputSize, relaxedModel != null);
       try {
         engine.probe(declared, file);
       } catch (RuntimeException e) {
@@ -231,7 +295,60 @@ public final class OrtInferenceEngine implements InferenceEngine {
   }
 
   @Override
-  public synchronized void forward(float[] input, int batch, float[] output) {
+  public void forward(float[] input, int batch, float[] output) {
+    forward(input, batch, inputSize, inputSize, output);
+  }
+
+  @Override
+  public boolean takesFittedInput() {
+    return fitted;
+  }
+
+  @Override
+  public synchronized int[] outputShape(int height, int width) {
+    if (height == inputSize && width == inputSize) {
+      return outputShape.clone();
+    }
+    checkFitted(height, width);
+    int[] shape = outputShapes.get(height << 16 | width);
+    if (shape == null) {
+      shape = probeOutput(height, width);
+      outputShapes.put(height << 16 | width, shape);
+    }
+    return shape.clone();
+  }
+
+  private void checkFitted(int height, int width) {
+    if (!fitted || height < 1 || width < 1 || height > inputSize || width > inputSize) {
+      throw new IllegalArgumentException("input " + width + "x" + height + " not supported: the"
+          + " model takes " + (fitted ? "sizes up to " : "only ") + inputSize + "x" + inputSize);
+    }
+  }
+
+  /** Output dims of one image at {@code height x width}, from one forward at batch 1. */
+  private int[] probeOutput(int height, int width) {
+    try (OnnxTensor x = OnnxTensor.createTensor(env, direct(3 * height * width),
+        new long[] {1, 3, height, width});
+        OrtSession.Result result = session.run(Map.of(inputName, x))) {
+      long[] shape = ((OnnxTensor) result.get(0)).getInfo().getShape();
+      if (shape.length != outputShape.length + 1 || shape[0] != 1) {
+        throw new IllegalStateException("output " + Arrays.toString(shape) + " at " + width + "x"
+            + height + " does not have the square's layout " + Arrays.toString(outputShape));
+      }
+      int[] dims = new int[shape.length - 1];
+      for (int i = 1; i < shape.length; i++) {
+        dims[i - 1] = Math.toIntExact(shape[i]);
+      }
+      return dims;
+    } catch (OrtException e) {
+      throw new IllegalStateException("onnxruntime failed on a " + width + "x" + height
+          + " input: " + EngineErrors.firstLine(e), e);
+    }
+  }
+
+  @Override
+  public synchronized void forward(float[] input, int batch, int height, int width,
+      float[] output) {
     if (closed) {
       throw new IllegalStateException("engine is closed");
     }
@@ -239,13 +356,18 @@ public final class OrtInferenceEngine implements InferenceEngine {
       throw new IllegalArgumentException("batch " + batch + " not supported by a " + batchMode
           + " model");
     }
-    int in = batch * inputFloatsPerImage();
-    int out = batch * outputFloatsPerImage;
+    int[] shape = outputShape(height, width);
+    int perImage = 1;
+    for (int d : shape) {
+      perImage *= d;
+    }
+    int in = batch * 3 * height * width;
+    int out = batch * perImage;
     if (input.length < in || output.length < out) {
       throw new IllegalArgumentException("arrays too small for batch " + batch + ": input "
           + input.length + " (need " + in + "), output " + output.length + " (need " + out + ")");
     }
-    bind(batch);
+    bind(batch, height, width, shape, perImage);
     inputBuffer.clear();
     inputBuffer.put(input, 0, in);
     try (OrtSession.Result ignored = session.run(Map.of(inputName, inputTensor),
@@ -259,24 +381,26 @@ public final class OrtInferenceEngine implements InferenceEngine {
     outputBuffer.get(output, 0, out);
   }
 
-  /** (Re)creates the bound input and output tensors for {@code batch} images. */
-  private void bind(int batch) {
-    if (batch == boundBatch) {
+  /** (Re)creates the bound input and output tensors for {@code batch} images of that size. */
+  private void bind(int batch, int height, int width, int[] shape, int outputFloats) {
+    if (batch == boundBatch && height == boundHeight && width == boundWidth) {
       return;
     }
     releaseBound();
-    long[] inShape = {batch, 3, inputSize, inputSize};
-    long[] outShape = new long[outputShape.length + 1];
+    long[] inShape = {batch, 3, height, width};
+    long[] outShape = new long[shape.length + 1];
     outShape[0] = batch;
-    for (int i = 0; i < outputShape.length; i++) {
-      outShape[i + 1] = outputShape[i];
+    for (int i = 0; i < shape.length; i++) {
+      outShape[i + 1] = shape[i];
     }
     try {
-      inputBuffer = direct(batch * inputFloatsPerImage());
-      outputBuffer = direct(batch * outputFloatsPerImage);
+      inputBuffer = direct(batch * 3 * height * width);
+      outputBuffer = direct(batch * outputFloats);
       inputTensor = OnnxTensor.createTensor(env, inputBuffer, inShape);
       outputTensor = OnnxTensor.createTensor(env, outputBuffer, outShape);
       boundBatch = batch;
+      boundHeight = height;
+      boundWidth = width;
     } catch (OrtException e) {
       releaseBound();
       throw new IllegalStateException("onnxruntime could not bind tensors for a batch of " + batch
@@ -344,7 +468,8 @@ public final class OrtInferenceEngine implements InferenceEngine {
 
   @Override
   public String toString() {
-    return "OrtInferenceEngine[onnxruntime " + device + ", input " + inputSize + ", output "
+    return "OrtInferenceEngine[onnxruntime " + device + ", input " + inputSize
+        + (fitted ? " (fitted sizes)" : "") + ", output "
         + Arrays.toString(outputShape) + ", " + batchMode + "]";
   }
 

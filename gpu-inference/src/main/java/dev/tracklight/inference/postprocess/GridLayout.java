@@ -10,13 +10,20 @@ public final class GridLayout {
 
   /** Anchors of a square input: {@code sum((S / s)^2)} over the strides; -1 if S is not divisible. */
   public static int anchorCount(int inputSize, int[] strides) {
+    return anchorCount(inputSize, inputSize, strides);
+  }
+
+  /**
+   * Anchors of a {@code height x width} input: {@code sum((H / s) * (W / s))} over the strides; -1
+   * if a side is not divisible by every stride.
+   */
+  public static int anchorCount(int height, int width, int[] strides) {
     int total = 0;
     for (int s : strides) {
-      if (s <= 0 || inputSize % s != 0) {
+      if (s <= 0 || height % s != 0 || width % s != 0) {
         return -1;
       }
-      int cells = inputSize / s;
-      total += cells * cells;
+      total += (height / s) * (width / s);
     }
     return total;
   }

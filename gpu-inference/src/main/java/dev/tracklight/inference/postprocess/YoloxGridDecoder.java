@@ -21,24 +21,36 @@ public final class YoloxGridDecoder implements OutputDecoder {
    * @param strides the feature-map strides in output order (YOLOX: 8, 16, 32)
    */
   public YoloxGridDecoder(int inputSize, int classes, int[] strides) {
+    this(inputSize, inputSize, classes, strides);
+  }
+
+  /**
+   * A decoder for a {@code height x width} input (each level's cells in row-major order, as
+   * YOLOX flattens its feature maps).
+   *
+   * @param strides the feature-map strides in output order (YOLOX: 8, 16, 32); each must divide
+   *     both sides
+   */
+  public YoloxGridDecoder(int height, int width, int classes, int[] strides) {
     if (classes <= 0) {
       throw new IllegalArgumentException("classes must be positive, got " + classes);
     }
     this.classes = classes;
     this.rowLength = 5 + classes;
-    int anchors = GridLayout.anchorCount(inputSize, strides);
+    int anchors = GridLayout.anchorCount(height, width, strides);
     if (anchors <= 0) {
-      throw new IllegalArgumentException("input size " + inputSize + " is not divisible by the strides "
-          + java.util.Arrays.toString(strides));
+      throw new IllegalArgumentException("input " + width + "x" + height
+          + " is not divisible by the strides " + java.util.Arrays.toString(strides));
     }
     gridX = new float[anchors];
     gridY = new float[anchors];
     stride = new float[anchors];
     int i = 0;
     for (int s : strides) {
-      int cells = inputSize / s;
-      for (int y = 0; y < cells; y++) {
-        for (int x = 0; x < cells; x++, i++) {
+      int rows = height / s;
+      int columns = width / s;
+      for (int y = 0; y < rows; y++) {
+        for (int x = 0; x < columns; x++, i++) {
           gridX[i] = x;
           gridY[i] = y;
           stride[i] = s;

@@ -29,6 +29,11 @@ import java.util.Arrays;
  *
  * <p><b>Buffers.</b> {@link #process} writes one image's {@code 3 * S * S} floats into the
  * caller-owned array at the given offset, padding included; nothing is retained after the call.
+ *
+ * <p><b>Fitted canvas.</b> {@link #process(BgrImage, float[], int, int, int)} writes the same
+ * letterboxed image (same scale, same pixels) into a canvas smaller than the square, for models
+ * that take it: the top-left style's padding is then only what rounds the canvas up to the model's
+ * stride. The centred style is always square (its centring depends on the canvas).
  */
 public final class LetterboxPreprocessor {
 
@@ -64,6 +69,9 @@ public final class LetterboxPreprocessor {
   private int[] rowB;
   /** One output row of one channel before its conversion to float. */
   private final int[] blended;
+  /** The canvas of the current {@link #process} call: its width is the output row stride. */
+  private int canvasWidth;
+  private int canvasHeight;
 
   public LetterboxPreprocessor(LetterboxStyle style, int inputSize) {
     if (inputSize <= 0 || inputSize > MAX_INPUT_SIZE) {
@@ -103,12 +111,36 @@ public final class LetterboxPreprocessor {
    * (RGB or BGR per the style) and returns where the image landed.
    */
   public LetterboxGeometry process(BgrImage image, float[] out, int offset) {
-    int plane = inputSize * inputSize;
+    return process(image, out, offset, inputSize, inputSize);
+  }
+
+  /**
+   * Letterboxes {@code image} as {@link #process(BgrImage, float[], int)} does, into a canvas of
+   * {@code canvasHeight x canvasWidth} ({@code 3 * canvasHeight * canvasWidth} floats) that must
+   * hold the resized image; the image is placed and scaled exactly as in the square.
+   *
+   * @throws IllegalArgumentException if the canvas is larger than the square, does not hold the
+   *     resized image, or is not square for the centred style
+   */
+  public LetterboxGeometry process(BgrImage image, float[] out, int offset, int canvasHeight,
+      int canvasWidth) {
+    if (canvasHeight < 1 || canvasWidth < 1 || canvasHeight > inputSize || canvasWidth > inputSize
+        || (style.centred() && (canvasHeight != inputSize || canvasWidth != inputSize))) {
+      throw new IllegalArgumentException("canvas " + canvasWidth + "x" + canvasHeight
+          + " not supported for " + style + " at input size " + inputSize);
+    }
+    int plane = canvasHeight * canvasWidth;
     if (offset < 0 || out.length - offset < 3 * plane) {
       throw new IllegalArgumentException("output needs " + 3 * plane + " floats from offset "
           + offset + ", array has " + out.length);
     }
     LetterboxGeometry g = style.geometry(image.width(), image.height(), inputSize);
+    if (g.padLeft() + g.resizedWidth() > canvasWidth || g.padTop() + g.resizedHeight() > canvasHeight) {
+      throw new IllegalArgumentException("canvas " + canvasWidth + "x" + canvasHeight
+          + " does not hold the " + g.resizedWidth() + "x" + g.resizedHeight() + " resized image");
+    }
+    this.canvasWidth = canvasWidth;
+    this.canvasHeight = canvasHeight;
     fillPadding(g, out, offset);
     if (g.resizedWidth() == image.width() && g.resizedHeight() == image.height()) {
       copyInto(image, g, out, offset);
@@ -125,8 +157,8 @@ public final class LetterboxPreprocessor {
   }
 
   private void fillPadding(LetterboxGeometry g, float[] out, int offset) {
-    int s = inputSize;
-    int plane = s * s;
+    int s = canvasWidth;
+    int plane = canvasHeight * s;
     int top = g.padTop();
     int bottom = top + g.resizedHeight();
     int left = g.padLeft();
@@ -148,7 +180,7 @@ public final class LetterboxPreprocessor {
   /** Offset of the plane that takes source channel {@code c} (0 = B, 1 = G, 2 = R). */
   private int planeOf(int c, int offset) {
     int p = style.rgb() ? 2 - c : c;
-    return offset + p * inputSize * inputSize;
+    return offset + p * canvasHeight * canvasWidth;
   }
 
   /** Same size: each byte becomes its value, as the resize would leave it. */
@@ -159,7 +191,7 @@ public final class LetterboxPreprocessor {
     int planeG = planeOf(1, offset);
     int planeR = planeOf(2, offset);
     for (int y = 0; y < image.height(); y++) {
-      int o = (g.padTop() + y) * inputSize + g.padLeft();
+      int o = (g.padTop() + y) * canvasWidth + g.padLeft();
       for (int x = 0, k = y * w * 3; x < w; x++, k += 3, o++) {
         out[planeB + o] = toValue(px[k] & 0xFF);
         out[planeG + o] = toValue(px[k + 1] & 0xFF);
@@ -174,7 +206,7 @@ public final class LetterboxPreprocessor {
     int dstW = g.resizedWidth();
     int dstH = g.resizedHeight();
     byte[] px = image.pixels();
-    int s = inputSize;
+    int s = canvasWidth;
     prepareColumns(srcW, dstW);
     prepareRows(srcH, dstH);
 
@@ -212,9 +244,10 @@ public final class LetterboxPreprocessor {
       int outRow = (g.padTop() + dy) * s + g.padLeft();
       int w0 = yWeight0[dy];
       int w1 = yWeight1[dy];
+      // The resampled rows are planar with the square's stride, whatever the canvas.
       blendRow(rowA, rowB, 0, w0, w1, out, planeB + outRow, dstW);
-      blendRow(rowA, rowB, s, w0, w1, out, planeG + outRow, dstW);
-      blendRow(rowA, rowB, 2 * s, w0, w1, out, planeR + outRow, dstW);
+      blendRow(rowA, rowB, inputSize, w0, w1, out, planeG + outRow, dstW);
+      blendRow(rowA, rowB, 2 * inputSize, w0, w1, out, planeR + outRow, dstW);
     }
   }
 

@@ -51,6 +51,41 @@ class OrtInferenceEngineTest {
     }
   }
 
+  /**
+   * Fitted inputs: the relaxed model runs at non-square sizes with the YOLOX grid's anchor count
+   * for each, gives the same output as the file as it is at the square, and an engine opened
+   * without fitting refuses other sizes. The rewrite only touches declarations.
+   */
+  @Test
+  void fittedEngineRunsOtherSizesAndMatchesTheSquare() throws Exception {
+    Path model = TestAssets.file("models/yolox_nano_dynamic.onnx");
+    try (OrtInferenceEngine fitted = OrtInferenceEngine.open(model, DeviceSpec.CPU, 0, ONE_THREAD, true);
+        OrtInferenceEngine plain = OrtInferenceEngine.open(model, DeviceSpec.CPU, 0, ONE_THREAD)) {
+      assertTrue(fitted.takesFittedInput());
+      assertEquals(416, fitted.inputSize(), "the side comes from the file's declared input");
+      assertTrue(!plain.takesFittedInput());
+      assertArrayEquals(new int[] {52 * 36 + 26 * 18 + 13 * 9, 85}, fitted.outputShape(288, 416));
+      assertArrayEquals(new int[] {52 * 44 + 26 * 22 + 13 * 11, 85}, fitted.outputShape(416, 352));
+      float[] input = new float[3 * 416 * 416];
+      Random random = new Random(3);
+      for (int i = 0; i < input.length; i++) {
+        input[i] = random.nextFloat() * 255;
+      }
+      float[] a = new float[plain.outputFloatsPerImage()];
+      float[] b = new float[a.length];
+      plain.forward(input, 1, a);
+      fitted.forward(input, 1, 416, 416, b);
+      assertArrayEquals(a, b, "same graph at the square");
+      float[] small = new float[52 * 36 + 26 * 18 + 13 * 9];
+      fitted.forward(Arrays.copyOf(input, 3 * 288 * 416), 1, 288, 416, new float[small.length * 85]);
+      assertThrows(IllegalArgumentException.class, () -> plain.outputShape(288, 416));
+      assertThrows(IllegalArgumentException.class, () -> fitted.outputShape(448, 416));
+    }
+    assertThrows(IllegalArgumentException.class, () -> OnnxSpatialDims.relax(new byte[] {8, 1, 2}));
+    byte[] relaxed = OnnxSpatialDims.relax(Files.readAllBytes(model));
+    assertTrue(relaxed.length < Files.size(model) + 1024, "declarations only");
+  }
+
   @Test
   void fixedBatchModelsRefuseBatchesAndTooSmallArrays() {
     Path model = TestAssets.file("models/yolox_nano.onnx");

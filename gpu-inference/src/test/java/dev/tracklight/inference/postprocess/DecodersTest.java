@@ -34,6 +34,36 @@ class DecodersTest {
     }
   }
 
+  /** A non-square input: each level's cells are row-major over its own width (YOLOX's flatten). */
+  @Test
+  void yoloxDecodesANonSquareGridRowMajor() {
+    // 32 high, 64 wide: 4x8 + 2x4 + 1x2 = 42 anchors.
+    YoloxGridDecoder decoder = new YoloxGridDecoder(32, 64, 1, GridLayout.DEFAULT_STRIDES);
+    assertEquals(42, decoder.anchors());
+    assertEquals(42, GridLayout.anchorCount(32, 64, GridLayout.DEFAULT_STRIDES));
+    assertEquals(-1, GridLayout.anchorCount(32, 60, GridLayout.DEFAULT_STRIDES));
+    float[] out = new float[decoder.floatsPerImage()];
+    // Stride 8, row 2, column 5: anchor 2 * 8 + 5 = 21; centre (5.5 * 8, 2.5 * 8) = (44, 20).
+    int row = 21 * 6;
+    out[row] = 0.5f;
+    out[row + 1] = 0.5f;
+    out[row + 4] = 1f;
+    out[row + 5] = 0.9f;
+    // Stride 16, row 1, column 3: anchor 32 + 1 * 4 + 3 = 39; centre (3.5 * 16, 1.5 * 16).
+    row = 39 * 6;
+    out[row] = 0.5f;
+    out[row + 1] = 0.5f;
+    out[row + 4] = 1f;
+    out[row + 5] = 0.8f;
+    CandidateBuffer c = new CandidateBuffer(decoder.anchors());
+    decoder.decode(out, 0, 0.5f, c);
+    assertEquals(2, c.count());
+    float[] expected = {40, 16, 48, 24, 48, 16, 64, 32};
+    for (int k = 0; k < 8; k++) {
+      assertEquals(expected[k], c.boxes()[k], 1e-4f, "coordinate " + k);
+    }
+  }
+
   @Test
   void ultralyticsDecodesChannelMajorOutputWithBestClass() {
     int anchors = 5;

@@ -150,6 +150,44 @@ class LetterboxPreprocessorTest {
     }
   }
 
+  /**
+   * A fitted canvas holds exactly the square's top-left region (same scale, same pixels, grey
+   * past the image); a canvas that cuts the image, or one for the centred style, is refused.
+   */
+  @Test
+  void fittedCanvasIsTheSquaresTopLeftRegion() {
+    Random random = new Random(5);
+    LetterboxPreprocessor pre = new LetterboxPreprocessor(LetterboxStyle.YOLOX_TOP_LEFT, 416);
+    int[][] cases = {{768, 432, 288, 416}, {810, 1080, 416, 352}, {640, 360, 256, 416},
+        {200, 200, 416, 416}};
+    for (int[] c : cases) {
+      byte[] px = new byte[c[0] * c[1] * 3];
+      random.nextBytes(px);
+      BgrImage image = new BgrImage(c[0], c[1], px);
+      float[] square = new float[pre.floatsPerImage()];
+      LetterboxGeometry g = pre.process(image, square, 0);
+      int h = c[2];
+      int w = c[3];
+      float[] canvas = new float[3 * h * w + 2];
+      Arrays.fill(canvas, 7f);
+      assertEquals(g, pre.process(image, canvas, 2, h, w));
+      for (int p = 0; p < 3; p++) {
+        for (int y = 0; y < h; y++) {
+          for (int x = 0; x < w; x++) {
+            assertEquals(square[p * 416 * 416 + y * 416 + x], canvas[2 + p * h * w + y * w + x],
+                c[0] + "x" + c[1] + " plane " + p + " at " + x + "," + y);
+          }
+        }
+      }
+    }
+    BgrImage wide = BgrImage.allocate(768, 432);
+    assertThrows(IllegalArgumentException.class,
+        () -> pre.process(wide, new float[3 * 224 * 416], 0, 224, 416), "cuts the image");
+    LetterboxPreprocessor centred = new LetterboxPreprocessor(LetterboxStyle.ULTRALYTICS_CENTRED, 640);
+    assertThrows(IllegalArgumentException.class,
+        () -> centred.process(wide, new float[3 * 384 * 640], 0, 384, 640), "centred is square");
+  }
+
   @Test
   void tooSmallOutputIsRejected() {
     LetterboxPreprocessor pre = new LetterboxPreprocessor(LetterboxStyle.YOLOX_TOP_LEFT, 64);

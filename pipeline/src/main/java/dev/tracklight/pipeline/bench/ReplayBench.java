@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracklight.connectors.video.VideoReadOptions;
 import dev.tracklight.connectors.video.VideoReader;
 import dev.tracklight.inference.DetectorOptions;
+import dev.tracklight.inference.InputShape;
 import dev.tracklight.inference.InvalidInputException;
 import dev.tracklight.inference.YoloDetector;
 import dev.tracklight.inference.engine.DeviceSpec;
@@ -231,15 +232,24 @@ public final class ReplayBench {
     Map<String, List<Map<String, Object>>> processRounds = new LinkedHashMap<>();
     variants.forEach(v -> processRounds.put(v.name(), new ArrayList<>()));
     DetectorOptions options = DetectorOptions.forModel(settings.model()).withDevice(DeviceSpec.CPU);
-    try (YoloDetector detector = YoloDetector.open(options, registry)) {
+    try (YoloDetector detector = YoloDetector.open(options, registry);
+        YoloDetector fitted = YoloDetector.open(options.withInputShape(InputShape.FIT), registry)) {
       report.put("engine", detector.info().engine().cliName());
       report.put("model_file", detector.info().source().getFileName().toString());
       report.put("batch_mode", detector.info().batchMode().name());
+      report.put("fitted_input_available", fitted.fittedInput());
       InferenceLimit limit = InferenceLimit.load(detector, settings.video(), settings.cachedFrames(), videoFrames);
+      // The same frames through the model at fitted sizes (--input-shape fit), when it takes them.
+      InferenceLimit fitLimit = fitted.fittedInput()
+          ? InferenceLimit.load(fitted, settings.video(), settings.cachedFrames(), videoFrames) : null;
       report.put("inference_cached_frames", limit.cachedFrames());
       for (int batch : INFERENCE_BATCHES) {
         limit.warmUp(batch);
         inferenceFps.put("inference_only_batch_" + batch, new ArrayList<>());
+        if (fitLimit != null) {
+          fitLimit.warmUp(batch);
+          inferenceFps.put("inference_only_fit_batch_" + batch, new ArrayList<>());
+        }
       }
       // Slot 0 is the in-process inference; 1.. are the processes. Rotated per round.
       int slots = variants.size() + 1;
@@ -251,6 +261,12 @@ public final class ReplayBench {
               double fps = limit.imagesPerSecond(batch, nanoClock);
               inferenceFps.get("inference_only_batch_" + batch).add(fps);
               log.printf(java.util.Locale.ROOT, "round %d inference batch %d: %.1f frames/s%n", round + 1, batch, fps);
+              if (fitLimit != null) {
+                double fit = fitLimit.imagesPerSecond(batch, nanoClock);
+                inferenceFps.get("inference_only_fit_batch_" + batch).add(fit);
+                log.printf(java.util.Locale.ROOT, "round %d inference fitted batch %d: %.1f frames/s%n",
+                    round + 1, batch, fit);
+              }
             }
           } else {
             ProcessVariant v = variants.get(slot - 1);
@@ -382,6 +398,11 @@ public final class ReplayBench {
           && !name.equals(PYTHON_VARIANT)) {
         r.put(name + "_over_serial", round3(fps(results, name) / serial));
         r.put(name + "_over_serial_by_round", byRound(results, name, "serial"));
+        r.put(name + "_over_flink_by_round", byRound(results, name, "flink"));
+        if (results.containsKey(PYTHON_VARIANT)) {
+          r.put(name + "_over_python_loop", round3(fps(results, name) / fps(results, PYTHON_VARIANT)));
+          r.put(name + "_over_python_loop_by_round", byRound(results, name, PYTHON_VARIANT));
+        }
       }
     }
     if (results.containsKey(PYTHON_VARIANT)) {

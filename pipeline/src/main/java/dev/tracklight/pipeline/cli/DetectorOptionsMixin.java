@@ -1,6 +1,7 @@
 package dev.tracklight.pipeline.cli;
 
 import dev.tracklight.inference.DetectorOptions;
+import dev.tracklight.inference.InputShape;
 import dev.tracklight.inference.ModelFamily;
 import dev.tracklight.inference.engine.DeviceSpec;
 import dev.tracklight.inference.engine.EngineKind;
@@ -49,6 +50,13 @@ final class DetectorOptionsMixin {
       description = "Override the square model input size (default: the model's).")
   int inputSize;
 
+  @Option(names = "--input-shape", defaultValue = "square", paramLabel = "fit|square",
+      description = "Model input per frame: square = the model's full square, as the upstream demos"
+          + " and the reference detections; fit = the letterboxed frame padded only to the model's"
+          + " stride plus one (416x288 for 16:9 at 416; YOLOX on ONNX Runtime), faster, boxes at"
+          + " the padded edge may move a few pixels (default: ${DEFAULT-VALUE}).")
+  String inputShape;
+
   @Option(names = "--max-batch", defaultValue = "8", paramLabel = "N",
       description = "Most images per forward call (default: ${DEFAULT-VALUE}).")
   int maxBatch;
@@ -83,6 +91,7 @@ final class DetectorOptionsMixin {
         .withIouThreshold(iou)
         .withClasses(classes)
         .withInputSize(inputSize)
+        .withInputShape(InputShape.parse(inputShape))
         .withMaxBatch(maxBatch)
         .withThreads(new EngineThreads(
             replicas != null ? replicas : defaults.replicas(),

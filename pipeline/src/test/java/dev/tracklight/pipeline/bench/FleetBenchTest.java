@@ -47,12 +47,14 @@ class FleetBenchTest {
     assertEquals(List.of("a.mp4", "b.mp4"), report.get("videos"));
     assertEquals(24L, report.get("frames"));
     Map<?, ?> results = (Map<?, ?>) report.get("results");
-    assertEquals(List.of("fleet_flink_p1", "fleet_flink_p2"), List.copyOf(results.keySet()));
+    assertEquals(List.of("fleet_flink_p1", "fleet_flink_p2", "fleet_flink_fit_p1"),
+        List.copyOf(results.keySet()));
     for (Object r : results.values()) {
       assertTrue(((Number) ((Map<?, ?>) r).get("process_wall_s")).doubleValue() > 0, r.toString());
     }
     Map<?, ?> ratios = (Map<?, ?>) report.get("ratios");
     assertTrue(((Number) ratios.get("flink_p2_over_p1_speed")).doubleValue() > 0);
+    assertTrue(((Number) ratios.get("flink_fit_p1_over_p1_speed")).doubleValue() > 0);
     assertInstanceOf(Boolean.class, ratios.get("goal_p2_not_slower_than_p1"));
     assertTrue(log.toString().contains("fleet round 1 fleet_flink_p2"), log.toString());
     assertTrue(Files.notExists(work) || isEmpty(work), "run folders are deleted after each run");

@@ -50,8 +50,10 @@ class ReplayBenchTest {
     assertEquals(8, report.get("inference_cached_frames"));
     assertNotNull(report.get("load_average_before"), "Linux reports a load average");
     Map<?, ?> results = (Map<?, ?>) report.get("results");
-    assertEquals(List.of("inference_only_batch_1", "inference_only_batch_4", "flink", "flink_max_delay_0",
-        "flink_parallelism_2", "serial", "serial_spinning_off"), List.copyOf(results.keySet()));
+    assertEquals(true, report.get("fitted_input_available"), "yolox-nano takes fitted inputs");
+    assertEquals(List.of("inference_only_batch_1", "inference_only_fit_batch_1", "inference_only_batch_4",
+        "inference_only_fit_batch_4", "flink", "flink_max_delay_0", "flink_parallelism_2", "serial",
+        "serial_spinning_off"), List.copyOf(results.keySet()));
     for (Object value : results.values()) {
       assertTrue(((Number) ((Map<?, ?>) value).get("fps")).doubleValue() > 0, value.toString());
     }

@@ -117,6 +117,47 @@ class DetectCommandTest {
     assertEquals("", run.out(), "no partial result may be printed for a truncated video");
   }
 
+  /**
+   * {@code --input-shape fit}: the 16:9 frame through the model at a fitted size finds the crowd
+   * of the square run again (same count within 2, every person box of the square matched by one
+   * of the fitted run); a misspelt shape is bad input.
+   */
+  @Test
+  void fittedInputShapeFindsTheSamePersons() throws IOException {
+    String video = TestAssets.file("videos/people_walking_overhead_720p.mp4").toString();
+    CliRun square = CliRun.of("detect", video, "--frames", "170", "--json", "--classes", "person");
+    CliRun fit = CliRun.of("detect", video, "--frames", "170", "--json", "--classes", "person",
+        "--input-shape", "fit");
+    assertEquals(0, square.exitCode(), square.err());
+    assertEquals(0, fit.exitCode(), fit.err());
+    JsonNode a = new ObjectMapper().readTree(square.out().strip()).get("detections");
+    JsonNode b = new ObjectMapper().readTree(fit.out().strip()).get("detections");
+    assertTrue(a.size() >= 15, "persons: " + a.size());
+    assertTrue(Math.abs(a.size() - b.size()) <= 2, a.size() + " vs " + b.size());
+    int matched = 0;
+    for (JsonNode d : a) {
+      for (JsonNode e : b) {
+        if (iou(d.get("box"), e.get("box")) >= 0.8) {
+          matched++;
+          break;
+        }
+      }
+    }
+    assertTrue(matched >= a.size() - 2, matched + " of " + a.size() + " matched");
+    assertBadInput("unknown input shape 'round'", "detect", video, "--input-shape", "round");
+  }
+
+  private static double iou(JsonNode a, JsonNode b) {
+    double x1 = Math.max(a.get(0).asDouble(), b.get(0).asDouble());
+    double y1 = Math.max(a.get(1).asDouble(), b.get(1).asDouble());
+    double x2 = Math.min(a.get(2).asDouble(), b.get(2).asDouble());
+    double y2 = Math.min(a.get(3).asDouble(), b.get(3).asDouble());
+    double inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
+    double areaA = (a.get(2).asDouble() - a.get(0).asDouble()) * (a.get(3).asDouble() - a.get(1).asDouble());
+    double areaB = (b.get(2).asDouble() - b.get(0).asDouble()) * (b.get(3).asDouble() - b.get(1).asDouble());
+    return inter / (areaA + areaB - inter);
+  }
+
   @Test
   void modelFileThatIsNotAModel() {
     Path jpg = TestAssets.file("images/dog.jpg");
