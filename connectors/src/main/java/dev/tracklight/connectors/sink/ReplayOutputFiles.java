@@ -129,8 +129,16 @@ public final class ReplayOutputFiles implements AutoCloseable {
       motFile = StagedFile.resume(outputs.tracksMot(), from.tracksMotBytes());
       this.annotator = FrameAnnotator.create(style, names);
     } catch (RuntimeException e) {
-      closeQuietly(jsonFile);
-      closeQuietly(motFile);
+      // A resumable staging holds the checkpoint's lines: a restore that fails half-way must leave
+      // it for the next attempt. Deleting it (what close() does) turned one failed attempt into a
+      // job that could never restore again ("has 0 bytes but the checkpoint recorded ...").
+      for (StagedFile staged : new StagedFile[] {jsonFile, motFile}) {
+        if (staged != null && resumable) {
+          staged.release();
+        } else {
+          closeQuietly(staged);
+        }
+      }
       throw e;
     }
     this.tracksJson = jsonFile;
