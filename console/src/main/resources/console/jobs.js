@@ -1,4 +1,5 @@
-import { api, upload, currentSession, el } from '/api.js';
+import { api, currentSession, el } from '/api.js';
+import { uploadFile, forget } from '/chunked.js';
 
 const rows = new Map(); // job id -> <tr>
 const tbody = document.querySelector('#jobs tbody');
@@ -46,34 +47,53 @@ async function remove(job) {
 }
 
 function choose(files) {
-  chosen = chosen.concat(Array.from(files));
-  document.getElementById('chosen').replaceChildren(...chosen.map(f => el('li', {}, f.name + ' (' + Math.round(f.size / 1e6) + ' MB)')));
+  chosen = chosen.concat(Array.from(files).map(file => ({ file, bar: el('progress', { max: '1', value: '0' }) })));
+  document.getElementById('chosen').replaceChildren(...chosen.map(c =>
+    el('li', {}, c.file.name + ' (' + Math.round(c.file.size / 1e6) + ' MB) ', c.bar)));
 }
 
 async function submit(ev) {
   ev.preventDefault();
   const err = document.getElementById('form-error');
   err.textContent = '';
-  const form = new FormData();
-  chosen.forEach(f => form.append('video', f, f.name));
-  form.append('s3', document.getElementById('s3').value);
-  const rules = document.getElementById('rules').value;
-  const set = savedSelected();
-  // A saved set unchanged is sent by id (checked when it was saved); edited text is sent as rules.
-  if (set && set.rules === rules) form.append('ruleset', set.id); else form.append('rules', rules);
-  const executor = document.getElementById('executor');
-  if (executor.value) form.append('executor', executor.value);
-  if (document.getElementById('blur').checked) form.append('blur', 'person');
+  const submitButton = document.getElementById('submit');
+  submitButton.disabled = true;
   const bar = document.getElementById('upload-progress');
-  bar.hidden = false;
+  bar.hidden = chosen.length === 0;
   try {
-    const res = await upload(form, p => { bar.value = p; });
+    // Each file as a resumable upload first (chunks, retries, resumed after a reload); then one job request.
+    const total = chosen.reduce((n, c) => n + c.file.size, 0) || 1;
+    let before = 0;
+    const ids = [];
+    for (const c of chosen) {
+      try {
+        ids.push(await uploadFile(c.file, f => { c.bar.value = f; bar.value = (before + f * c.file.size) / total; }));
+      } catch (e) {
+        if (!e.resumable) chosen = chosen.filter(x => x !== c); // refused: it leaves the list
+        throw e;
+      }
+      before += c.file.size;
+    }
+    const form = new FormData();
+    ids.forEach(id => form.append('upload', id));
+    form.append('s3', document.getElementById('s3').value);
+    const rules = document.getElementById('rules').value;
+    const set = savedSelected();
+    // A saved set unchanged is sent by id (checked when it was saved); edited text is sent as rules.
+    if (set && set.rules === rules) form.append('ruleset', set.id); else form.append('rules', rules);
+    const executor = document.getElementById('executor');
+    if (executor.value) form.append('executor', executor.value);
+    if (document.getElementById('blur').checked) form.append('blur', 'person');
+    const res = await api('/api/jobs', { method: 'POST', body: form });
     (res.jobs || [res]).forEach(render);
+    chosen.forEach(c => forget(c.file));
     chosen = [];
     document.getElementById('chosen').replaceChildren();
   } catch (e) {
     err.textContent = e.message;
+    choose([]); // the files still chosen (their uploads resumable: Start again goes on where they are)
   } finally {
+    submitButton.disabled = false;
     bar.hidden = true;
     bar.value = 0;
   }

@@ -23,7 +23,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>Threads.</b> One daemon thread tails the file every {@link #POLL_MS} ms from where it
  * last stopped (from its end at start: a client sees alerts from now on; from 0 again if the file
  * shrank, i.e. was replaced) and sends each complete line to every client whose filter matches.
- * Clients are a concurrent map, added by the SSE handler and removed when their stream closes.
+ * Other sources ({@link KafkaAlertFeed}) hand their alerts to {@link #publish} from their own
+ * thread, and say whether they are reaching their source through {@link #feedState}: an SSE
+ * {@code feed} event ({@code {"source","ok","message"}}), also sent to each new client, so the page
+ * can say "broker unreachable" instead of looking quiet. Clients are a concurrent map, added by the
+ * SSE handler and removed when their stream closes; each client's sends are serialised on it,
+ * since two sources may send at once.
  */
 final class AlertStream implements AutoCloseable {
 
@@ -41,11 +46,23 @@ final class AlertStream implements AutoCloseable {
 
   private final Optional<Path> file;
   private final Map<SseClient, Filter> clients = new ConcurrentHashMap<>();
+  /** The last {@code feed} event of each source, by source name. */
+  private final Map<String, String> feeds = new ConcurrentHashMap<>();
   private volatile boolean stopped;
   private Thread tailer;
 
+  /** How often the Kafka feed checks that its broker still answers. */
+  static final java.time.Duration KAFKA_PROBE = java.time.Duration.ofSeconds(5);
+  private final Optional<KafkaAlertFeed> kafka;
+
   AlertStream(Optional<Path> file) {
+    this(file, Optional.empty());
+  }
+
+  /** The alerts of {@code file} and of a Kafka topic ({@code live.kafka}), either or both. */
+  AlertStream(Optional<Path> file, Optional<LiveSettings.KafkaAlerts> kafka) {
     this.file = file;
+    this.kafka = kafka.map(k -> new KafkaAlertFeed(k, this, KAFKA_PROBE));
   }
 
   void register(RoutesConfig r) {
@@ -56,7 +73,11 @@ final class AlertStream implements AutoCloseable {
       client.keepAlive();
       clients.put(client, f);
       client.onClose(() -> clients.remove(client));
-      client.sendComment(file.isPresent() ? "following alerts" : "no alert file configured (console.yaml: alerts)");
+      synchronized (client) {
+        client.sendComment(file.isPresent() || !feeds.isEmpty() ? "following alerts"
+            : "no alert source configured (console.yaml: alerts, live.kafka)");
+        feeds.values().forEach(e -> client.sendEvent("feed", e));
+      }
     });
   }
 
@@ -69,6 +90,7 @@ final class AlertStream implements AutoCloseable {
   }
 
   void start() {
+    kafka.ifPresent(KafkaAlertFeed::start);
     if (file.isEmpty()) {
       return;
     }
@@ -119,6 +141,33 @@ final class AlertStream implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether {@code source} reaches its alerts now: sent to every client as a {@code feed} event and
+   * remembered for the ones that connect later. {@code message} is shown on the page: no secrets.
+   */
+  void feedState(String source, boolean ok, String message) {
+    String event = JSON.createObjectNode().put("source", source).put("ok", ok).put("message", message).toString();
+    feeds.put(source, event);
+    for (SseClient c : clients.keySet()) {
+      sendTo(c, "feed", event);
+    }
+  }
+
+  /** One alert line (JSON, docs/alert.schema.json) to every client whose filter matches. */
+  void publish(String line) {
+    send(line);
+  }
+
+  private void sendTo(SseClient c, String event, String data) {
+    try {
+      synchronized (c) {
+        c.sendEvent(event, data);
+      }
+    } catch (RuntimeException e) {
+      clients.remove(c);
+    }
+  }
+
   private void send(String line) {
     JsonNode alert;
     try {
@@ -128,11 +177,7 @@ final class AlertStream implements AutoCloseable {
     }
     for (Map.Entry<SseClient, Filter> c : clients.entrySet()) {
       if (c.getValue().matches(alert)) {
-        try {
-          c.getKey().sendEvent("alert", line);
-        } catch (RuntimeException e) {
-          clients.remove(c.getKey());
-        }
+        sendTo(c.getKey(), "alert", line);
       }
     }
   }
@@ -148,6 +193,7 @@ final class AlertStream implements AutoCloseable {
   @Override
   public void close() {
     stopped = true;
+    kafka.ifPresent(KafkaAlertFeed::close);
     if (tailer != null) {
       tailer.interrupt();
     }

@@ -24,6 +24,14 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  *   user: tracklight
  *   password_env: TRACKLIGHT_DB_PASSWORD   # the password is read from this variable, never the file
  * alerts: /var/tracklight/alerts.jsonl     # the alert sink's JSONL file, streamed on the Live page
+ * live:                      # the Live page (see {@link LiveSettings})
+ *   status: /var/tracklight/status.json    # `tracklight run`'s status file (cameras' health)
+ *   stale_seconds: 5                       # older than this: the run is shown as not running
+ *   kafka:                                 # alerts from the job's Kafka topic (committed only)
+ *     bootstrap_servers: broker:9092
+ *     topic: tracklight-alerts
+ *     properties: {security.protocol: SASL_SSL}       # further consumer settings
+ *     properties_env: {sasl.jaas.config: KAFKA_JAAS}  # settings read from these variables
  * batch:                     # offer AWS Batch in the job form (the `batch submit` names)
  *   queue: tracklight-gpu    # job queue (name or ARN)
  *   job_definition: tracklight-worker
@@ -37,7 +45,13 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * </pre>
  */
 public record ConsoleConfig(String host, int port, Path dataDir, int workers, long maxUploadBytes,
-    Optional<Store> store, Optional<Path> alertsFile, List<User> users, Optional<Batch> batch) {
+    Optional<Store> store, Optional<Path> alertsFile, List<User> users, Optional<Batch> batch, LiveSettings live) {
+
+  /** Without a {@code live:} section. */
+  public ConsoleConfig(String host, int port, Path dataDir, int workers, long maxUploadBytes,
+      Optional<Store> store, Optional<Path> alertsFile, List<User> users, Optional<Batch> batch) {
+    this(host, port, dataDir, workers, maxUploadBytes, store, alertsFile, users, batch, LiveSettings.NONE);
+  }
 
   /**
    * AWS Batch as an executor: the names {@code tracklight batch submit} takes ({@code --queue},
@@ -84,6 +98,7 @@ public record ConsoleConfig(String host, int port, Path dataDir, int workers, lo
       throw new IllegalArgumentException("max_upload_mb must be > 0");
     }
     users = List.copyOf(users);
+    java.util.Objects.requireNonNull(live, "live");
   }
 
   public static ConsoleConfig defaults(Path dataDir) {
@@ -97,35 +112,39 @@ public record ConsoleConfig(String host, int port, Path dataDir, int workers, lo
   }
 
   public ConsoleConfig withHost(String h) {
-    return new ConsoleConfig(h, port, dataDir, workers, maxUploadBytes, store, alertsFile, users, batch);
+    return new ConsoleConfig(h, port, dataDir, workers, maxUploadBytes, store, alertsFile, users, batch, live);
   }
 
   public ConsoleConfig withPort(int p) {
-    return new ConsoleConfig(host, p, dataDir, workers, maxUploadBytes, store, alertsFile, users, batch);
+    return new ConsoleConfig(host, p, dataDir, workers, maxUploadBytes, store, alertsFile, users, batch, live);
   }
 
   public ConsoleConfig withUsers(List<User> u) {
-    return new ConsoleConfig(host, port, dataDir, workers, maxUploadBytes, store, alertsFile, u, batch);
+    return new ConsoleConfig(host, port, dataDir, workers, maxUploadBytes, store, alertsFile, u, batch, live);
   }
 
   public ConsoleConfig withStore(Store s) {
-    return new ConsoleConfig(host, port, dataDir, workers, maxUploadBytes, Optional.of(s), alertsFile, users, batch);
+    return new ConsoleConfig(host, port, dataDir, workers, maxUploadBytes, Optional.of(s), alertsFile, users, batch, live);
   }
 
   public ConsoleConfig withMaxUploadBytes(long b) {
-    return new ConsoleConfig(host, port, dataDir, workers, b, store, alertsFile, users, batch);
+    return new ConsoleConfig(host, port, dataDir, workers, b, store, alertsFile, users, batch, live);
   }
 
   public ConsoleConfig withBatch(Batch b) {
-    return new ConsoleConfig(host, port, dataDir, workers, maxUploadBytes, store, alertsFile, users, Optional.of(b));
+    return new ConsoleConfig(host, port, dataDir, workers, maxUploadBytes, store, alertsFile, users, Optional.of(b), live);
+  }
+
+  public ConsoleConfig withLive(LiveSettings l) {
+    return new ConsoleConfig(host, port, dataDir, workers, maxUploadBytes, store, alertsFile, users, batch, l);
   }
 
   public ConsoleConfig withAlertsFile(Path p) {
-    return new ConsoleConfig(host, port, dataDir, workers, maxUploadBytes, store, Optional.of(p), users, batch);
+    return new ConsoleConfig(host, port, dataDir, workers, maxUploadBytes, store, Optional.of(p), users, batch, live);
   }
 
   private static final Set<String> KEYS = Set.of("host", "port", "workers", "max_upload_mb", "store", "alerts", "users",
-      "batch");
+      "batch", "live");
   private static final Set<String> BATCH_KEYS = Set.of("queue", "job_definition", "out", "poll_seconds", "worker_args");
 
   /** Reads {@code file}; errors are one line naming the file and key. */
@@ -196,13 +215,14 @@ public record ConsoleConfig(String host, int port, Path dataDir, int workers, lo
           m.get("max_upload_mb") == null ? d.maxUploadBytes() : ((long) num(f, "max_upload_mb", m.get("max_upload_mb"))) << 20,
           store,
           m.get("alerts") == null ? Optional.empty() : Optional.of(Path.of(str(f, "alerts", m.get("alerts")))),
-          users, batch);
+          users, batch,
+          m.get("live") == null ? LiveSettings.NONE : LiveSettings.parse(map(f, "live", m.get("live")), env));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(f + ": " + e.getMessage(), e);
     }
   }
 
-  private static Map<?, ?> map(String f, String key, Object o) {
+  static Map<?, ?> map(String f, String key, Object o) {
     if (o instanceof Map<?, ?> m) {
       return m;
     }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The console's HTTP server: the pages (static files from {@code /console} on the classpath), the
- * JSON API ({@link JobRoutes}), the alert stream ({@link AlertStream}), and the checks every
+ * JSON API ({@link JobRoutes}), the alert stream ({@link AlertStream}), the cameras of a running
+ * {@code run} ({@link LiveCameras}), and the checks every
  * request passes first ({@link #guard}): security headers, the Host check, who the user is, and
  * CSRF on state-changing requests.
  */
@@ -31,6 +33,8 @@ public final class ConsoleServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConsoleServer.class);
   static final String SESSION_COOKIE = "tl_session";
   static final String CSRF_HEADER = "X-CSRF-Token";
+  /** An unfinished upload with no byte for this long is removed. */
+  static final Duration UPLOAD_TTL = Duration.ofHours(24);
   private static final Set<String> PUBLIC_API = Set.of("/api/login", "/api/session", "/api/openapi.json");
 
   private final ConsoleConfig config;
@@ -74,9 +78,13 @@ public final class ConsoleServer implements AutoCloseable {
     JobService jobs = new JobService(store, executors, data, clock);
     jobs.reconcile();
     SignedLinks links = new SignedLinks(linkSecret(data), clock);
-    AlertStream alerts = new AlertStream(config.alertsFile());
+    AlertStream alerts = new AlertStream(config.alertsFile(), config.live().kafka());
+    LiveCameras liveCameras = new LiveCameras(config.live(), clock);
     RuleSetRoutes ruleSets = new RuleSetRoutes(store, rules, clock);
-    JobRoutes routes = new JobRoutes(jobs, links, config, clock, ruleSets);
+    // Resumable uploads: partial files in tmp/ (same file system as uploads/: a finished one is moved).
+    UploadStore uploadStore = new UploadStore(data.resolve("tmp"), config.maxUploadBytes(), UPLOAD_TTL, clock);
+    UploadRoutes uploads = new UploadRoutes(uploadStore, Duration.ofHours(1));
+    JobRoutes routes = new JobRoutes(jobs, links, config, clock, ruleSets, uploadStore);
     Javalin app = Javalin.create(c -> {
       c.jetty.host = config.host();
       c.jetty.port = config.port();
@@ -105,7 +113,9 @@ public final class ConsoleServer implements AutoCloseable {
       });
       routes.register(c.routes);
       ruleSets.register(c.routes);
+      uploads.register(c);
       alerts.register(c.routes);
+      liveCameras.register(c.routes);
       c.routes.exception(HttpResponseException.class, (e, ctx) ->
           ctx.status(e.getStatus()).json(Map.of("error", e.getMessage())));
       c.routes.exception(Exception.class, (e, ctx) -> {

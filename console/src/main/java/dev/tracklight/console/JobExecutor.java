@@ -28,6 +28,13 @@ public interface JobExecutor extends AutoCloseable {
   /** Stops a queued or running job; false if it is not known here (finished, or never submitted). */
   boolean cancel(String jobId);
 
+  /**
+   * Removes what this executor keeps for a job outside the data directory (a Batch job's S3
+   * objects); called when the job is deleted, after {@link #cancel}. Throws with a one-line
+   * reason if it could not, and the job's record is then kept so the user can delete it again.
+   */
+  default void purge(Job job) throws java.io.IOException {}
+
   /** Stops every job (console shutdown); the store keeps them as they were, for reconciliation. */
   @Override
   void close();

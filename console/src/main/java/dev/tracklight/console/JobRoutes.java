@@ -40,9 +40,12 @@ final class JobRoutes {
   private final ConsoleConfig config;
   private final Clock clock;
   private final RuleSetRoutes ruleSets;
+  private final UploadStore uploads;
 
-  JobRoutes(JobService jobs, SignedLinks links, ConsoleConfig config, Clock clock, RuleSetRoutes ruleSets) {
+  JobRoutes(JobService jobs, SignedLinks links, ConsoleConfig config, Clock clock, RuleSetRoutes ruleSets,
+      UploadStore uploads) {
     this.jobs = jobs;
+    this.uploads = uploads;
     this.ruleSets = ruleSets;
     this.links = links;
     this.config = config;
@@ -54,7 +57,12 @@ final class JobRoutes {
     r.get("/api/jobs", this::list);
     r.get("/api/jobs/{id}", ctx -> ctx.json(view(owned(ctx))));
     r.delete("/api/jobs/{id}", ctx -> {
-      jobs.delete(owned(ctx));
+      try {
+        jobs.delete(owned(ctx));
+      } catch (IOException e) {
+        // Its S3 objects could not all be removed: the job stays, deleting again retries.
+        throw new HttpResponseException(502, e.getMessage());
+      }
       ctx.status(204);
     });
     r.post("/api/jobs/{id}/cancel", ctx -> {
@@ -116,10 +124,15 @@ final class JobRoutes {
       }
       s3.add(u);
     }
-    List<Part> parts = ctx.req().getParts().stream().filter(p -> p.getName().equals("video")).toList();
-    if (parts.isEmpty() && s3.isEmpty()) {
-      throw new HttpResponseException(400, "no video: send a multipart file field 'video' or s3 URIs in field 's3'");
+    List<Part> parts = !ctx.isMultipartFormData() ? List.of()
+        : ctx.req().getParts().stream().filter(p -> p.getName().equals("video")).toList();
+    // Finished resumable uploads (POST/PUT /api/uploads) by id: the user's own, complete ones.
+    List<String> uploaded = ctx.formParams("upload").stream().filter(s -> !s.isBlank()).toList();
+    if (parts.isEmpty() && s3.isEmpty() && uploaded.isEmpty()) {
+      throw new HttpResponseException(400, "no video: send a multipart file field 'video', finished upload ids in"
+          + " field 'upload' or s3 URIs in field 's3'");
     }
+    uploads.checkComplete(user, uploaded); // UploadStore.Refused: 404 another user's or unknown, 409 unfinished
     // Check every file before storing any: one bad file rejects the request, and nothing is queued.
     for (Part p : parts) {
       if (p.getSize() > config.maxUploadBytes()) {
@@ -130,8 +143,7 @@ final class JobRoutes {
         head = in.readNBytes(188 * 3);
       }
       if (VideoSniffer.container(head, head.length).isEmpty()) {
-        throw new HttpResponseException(415, "not a video: " + displayName(p.getSubmittedFileName())
-            + " is not an MP4, MOV, WebM/MKV, AVI, MPEG-TS or FLV file");
+        throw new HttpResponseException(415, VideoSniffer.refusal(displayName(p.getSubmittedFileName())));
       }
     }
     for (Part p : parts) {
@@ -148,6 +160,13 @@ final class JobRoutes {
       p.delete();
       created.add(brief(jobs.create(id, user, name, target.toString(), options, executor)));
     }
+    for (String u : uploaded) {
+      String id = JobService.newId();
+      // Moved, not copied: a rename within the data directory, whatever the file's size.
+      Upload up = uploads.moveInto(user, u, jobs.uploadDir(id));
+      Path target = jobs.uploadDir(id).resolve(up.name());
+      created.add(brief(jobs.create(id, user, up.name(), target.toString(), options, executor)));
+    }
     for (String u : s3) {
       String id = JobService.newId();
       created.add(brief(jobs.create(id, user, u.substring(u.lastIndexOf('/') + 1), u, options, executor)));
@@ -156,8 +175,11 @@ final class JobRoutes {
   }
 
   static HttpResponseException tooLarge(ConsoleConfig config) {
-    return new HttpResponseException(413, "upload too large: the limit is " + config.maxUploadBytes() + " bytes ("
-        + (config.maxUploadBytes() >> 20) + " MB)");
+    return new HttpResponseException(413, tooLargeMessage(config.maxUploadBytes()));
+  }
+
+  static String tooLargeMessage(long maxBytes) {
+    return "upload too large: the limit is " + maxBytes + " bytes (" + (maxBytes >> 20) + " MB)";
   }
 
   /** The uploaded name reduced to a safe file name (no directories, no odd characters). */

@@ -180,9 +180,17 @@ public final class JobService implements AutoCloseable {
         executor);
   }
 
-  /** Cancels if needed, then removes the record and the job's results (and its upload if unshared). */
-  public void delete(Job job) {
+  /**
+   * Cancels if needed, then removes what the executor keeps elsewhere (S3), the record and the
+   * job's results (and its upload if unshared). If the executor could not remove its part the
+   * record stays (IOException, one line) so that deleting again retries.
+   */
+  public void delete(Job job) throws IOException {
     cancel(job.id());
+    JobExecutor e = executors.get(job.executor());
+    if (e != null) {
+      e.purge(job);
+    }
     store.delete(job.id());
     deleteTree(resultDir(job.id()));
     deleteTree(resultDir(job.id()).resolveSibling(job.id() + "-replay.log"));

@@ -26,6 +26,11 @@ public final class VideoSniffer {
     return container(head, n);
   }
 
+  /** The one-line refusal of a file that is not a video ({@code name} already made safe). */
+  static String refusal(String name) {
+    return "not a video: " + name + " is not an MP4, MOV, WebM/MKV, AVI, MPEG-TS or FLV file";
+  }
+
   static Optional<String> container(byte[] b, int n) {
     if (n >= 12 && ascii(b, 4, 4).equals("ftyp")) {
       return Optional.of("mp4");

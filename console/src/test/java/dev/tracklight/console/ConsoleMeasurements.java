@@ -50,7 +50,11 @@ public final class ConsoleMeasurements {
     System.exit(0);
   }
 
-  static Map<String, Object> upload(Path dir, int mb) throws Exception {
+  /**
+   * {@code DIR/big.mp4}: a real video's bytes (so the sniffer accepts it) padded with zeros to
+   * about {@code mb} MiB, written 1 MiB at a time.
+   */
+  static Path bigVideo(Path dir, int mb) throws java.io.IOException {
     Path file = dir.resolve("big.mp4");
     byte[] head = Files.readAllBytes(Path.of(System.getenv("TRACKLIGHT_ASSETS"), "videos/bottles_hands_360p.mp4"));
     try (OutputStream o = Files.newOutputStream(file)) {
@@ -60,6 +64,11 @@ public final class ConsoleMeasurements {
         o.write(filler);
       }
     }
+    return file;
+  }
+
+  static Map<String, Object> upload(Path dir, int mb) throws Exception {
+    Path file = bigVideo(dir, mb);
     long size = Files.size(file);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("bytes", size);
@@ -89,7 +98,8 @@ public final class ConsoleMeasurements {
     return m;
   }
 
-  private static double curl(String url, Path file) throws Exception {
+  /** Seconds for {@code curl -F video=@FILE URL}, which must answer 201. */
+  static double curl(String url, Path file) throws Exception {
     long t0 = System.nanoTime();
     Process p = new ProcessBuilder("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-F", "video=@" + file, url)
         .redirectErrorStream(true).start();

@@ -207,6 +207,37 @@ public final class S3Storage implements AutoCloseable {
     }
   }
 
+  /** What {@link #deletePrefix} did: keys deleted, and one {@code "key: Code message"} per key S3 refused. */
+  public record DeletedPrefix(int deleted, List<String> errors) {}
+
+  /**
+   * Deletes every object under {@code prefix}, which must end with '/' (so {@code job-1/} never
+   * takes {@code job-10/...}): the ListObjectsV2 paginator's pages (at most 1,000 keys each, S3's
+   * limit per DeleteObjects) each become one DeleteObjects. Per-key refusals are collected, not
+   * thrown; a failed request (bucket gone, access denied to list) is.
+   */
+  public DeletedPrefix deletePrefix(S3Uri prefix) {
+    if (prefix.key().isEmpty() || !prefix.key().endsWith("/")) {
+      throw new IllegalArgumentException("refusing to delete under " + prefix + ": expected a folder prefix ending in '/'");
+    }
+    int[] deleted = {0};
+    List<String> errors = new ArrayList<>();
+    call(prefix, "delete in", () -> {
+      for (var page : sync.listObjectsV2Paginator(b -> b.bucket(prefix.bucket()).prefix(prefix.key()))) {
+        List<ObjectIdentifier> ids = page.contents().stream()
+            .map(o -> ObjectIdentifier.builder().key(o.key()).build()).toList();
+        if (ids.isEmpty()) {
+          continue;
+        }
+        var r = sync.deleteObjects(b -> b.bucket(prefix.bucket()).delete(Delete.builder().objects(ids).quiet(true).build()));
+        r.errors().forEach(e -> errors.add(e.key() + ": " + e.code() + " " + e.message()));
+        deleted[0] += ids.size() - r.errors().size();
+      }
+      return null;
+    });
+    return new DeletedPrefix(deleted[0], List.copyOf(errors));
+  }
+
   /**
    * Checks, before any work starts, that outputs can be written under {@code prefix}: the bucket
    * exists and accepts a write (a probe object, deleted again). One line naming the bucket if not.
