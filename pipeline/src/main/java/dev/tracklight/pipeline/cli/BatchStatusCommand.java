@@ -10,6 +10,7 @@ import dev.tracklight.inference.InvalidInputException;
 import dev.tracklight.pipeline.batch.ComputeDiagnosis;
 import dev.tracklight.pipeline.batch.PriceTable;
 import dev.tracklight.pipeline.batch.RunLedger;
+import dev.tracklight.pipeline.batch.WorkerProgress;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -193,6 +194,14 @@ final class BatchStatusCommand implements Callable<Integer> {
       runnable |= "RUNNABLE".equals(batchState);
       row.put("state", state);
       row.put("batch_status", batchState);
+      if ("RUNNING".equals(batchState) && result == null) {
+        // The worker's own count (one small GET per running video); none yet or garbled: no column.
+        s3.readIfExists(dir.resolve(WorkerProgress.FILE)).flatMap(WorkerProgress::parse).ifPresent(p -> {
+          row.put("frames_done", p.framesDone());
+          row.put("frames_total", p.framesTotal());
+          row.put("progress", Math.round(p.fraction() * 1000) / 10.0);
+        });
+      }
       row.put("attempts", attempts);
       if (latest != null) {
         if (latest.statusReason() != null) {
@@ -247,12 +256,14 @@ final class BatchStatusCommand implements Callable<Integer> {
   @SuppressWarnings("unchecked")
   private static void print(PrintWriter out, Map<String, Object> r) {
     out.printf(Locale.ROOT, "run %s (%s): %s%n", r.get("run"), r.get("out"), r.get("counts"));
-    out.printf(Locale.ROOT, "%-40s %-10s %3s %8s %8s %7s %5s  %s%n", "VIDEO", "STATE", "ATT", "QUEUE_S", "WALL_S",
+    out.printf(Locale.ROOT, "%-40s %-12s %3s %8s %8s %7s %5s  %s%n", "VIDEO", "STATE", "ATT", "QUEUE_S", "WALL_S",
         "FPS", "HIGHL", "RESULT / REASON");
     for (Map<String, Object> v : (List<Map<String, Object>>) r.get("videos")) {
       Object tail = v.containsKey("error") ? v.get("error")
           : v.containsKey("result_uri") ? v.get("result_uri") : v.getOrDefault("status_reason", "");
-      out.printf(Locale.ROOT, "%-40s %-10s %3s %8s %8s %7s %5s  %s%n", v.get("id"), v.get("state"), v.get("attempts"),
+      Object state = v.containsKey("progress") ? v.get("state") + " " + Math.round((Double) v.get("progress")) + "%"
+          : v.get("state");
+      out.printf(Locale.ROOT, "%-40s %-12s %3s %8s %8s %7s %5s  %s%n", v.get("id"), state, v.get("attempts"),
           num(v.get("queue_to_start_s")), num(v.get("wall_s")), num(v.get("fps")), v.getOrDefault("highlights", "-"), tail);
     }
     if (r.containsKey("runnable_causes")) {

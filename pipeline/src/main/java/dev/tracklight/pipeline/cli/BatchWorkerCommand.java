@@ -7,6 +7,8 @@ import dev.tracklight.connectors.s3.ResultCommit;
 import dev.tracklight.connectors.s3.S3Uri;
 import dev.tracklight.inference.InvalidInputException;
 import dev.tracklight.pipeline.batch.CompletionReport;
+import dev.tracklight.pipeline.batch.ProgressPublisher;
+import dev.tracklight.pipeline.batch.WorkerProgress;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +31,10 @@ import picocli.CommandLine.Spec;
  * run's manifest line {@code offset + AWS_BATCH_JOB_ARRAY_INDEX}), downloads it to scratch, runs
  * the same Flink replay as {@code tracklight replay} (embedded MiniCluster, {@code --device auto}),
  * uploads the outputs and commits {@code result.json}, then reports the result record
- * ({@link CompletionReport}: an SQS message or an EventBridge event). Exit codes are Batch's retry
+ * ({@link CompletionReport}: an SQS message or an EventBridge event). While the replay runs, its
+ * frame count is written to {@code _progress.json} under the output prefix at most every
+ * {@link ProgressPublisher#INTERVAL} (the console's progress bar); the commit removes it, and it is
+ * never a result. Exit codes are Batch's retry
  * rules: 0 done (or already committed), 2 bad input (committed as failed, never retried),
  * 1 transient (nothing committed, or the report not sent; retried, and a retry that finds the
  * result committed reports it again: at-least-once delivery).
@@ -81,6 +86,9 @@ final class BatchWorkerCommand implements Callable<Integer> {
   @Spec
   CommandLine.Model.CommandSpec spec;
 
+  /** How often at most the worker writes its progress object ({@link ProgressPublisher#INTERVAL}). */
+  java.time.Duration progressInterval = ProgressPublisher.INTERVAL;
+
   /** The environment Batch sets (tests pass the child process's own). */
   Map<String, String> env = System.getenv();
   Clock clock = Clock.systemUTC();
@@ -122,7 +130,7 @@ final class BatchWorkerCommand implements Callable<Integer> {
       }
       long t1 = System.nanoTime();
       List<String> args = new ArrayList<>(List.of("replay", local.toString(), "--out",
-          locations.scratch().resolve("out").toString(), "--device", device));
+          locations.scratch().resolve("out").toString(), "--device", device, "--progress-lines"));
       if (rules != null) {
         args.addAll(List.of("--rules", locations.file(rules).toString()));
       }
@@ -130,9 +138,18 @@ final class BatchWorkerCommand implements Callable<Integer> {
       // The same replay as the CLI's, in this JVM; its error line is the failure's reason.
       StringWriter replayErr = new StringWriter();
       CommandLine replay = TracklightMain.commandLine();
-      replay.setOut(stdout);
-      replay.setErr(new PrintWriter(new TeeWriter(replayErr, err), true));
-      int code = replay.execute(args.toArray(String[]::new));
+      // Its progress lines become _progress.json beside the results (for the console), throttled.
+      S3Uri progressUri = t.out().resolve(WorkerProgress.FILE);
+      ProgressPublisher progress = new ProgressPublisher(clock, progressInterval,
+          bytes -> locations.s3().put(progressUri, bytes, "application/json"),
+          e -> err.println("warning: could not write " + progressUri + ": " + e.getMessage()));
+      int code;
+      try (progress) {
+        replay.setOut(new PrintWriter(new ReplayProgressTap(stdout, progress), true));
+        replay.setErr(new PrintWriter(new TeeWriter(replayErr, err), true));
+        code = replay.execute(args.toArray(String[]::new));
+      }
+      // Closed: no progress write is in flight, so the commit below removes the object for good.
       long t2 = System.nanoTime();
       if (code == TracklightMain.EXIT_BAD_INPUT) {
         // The user knows the video by its S3 URI, not by this machine's scratch path.

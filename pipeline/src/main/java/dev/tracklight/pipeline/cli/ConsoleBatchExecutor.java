@@ -14,6 +14,7 @@ import dev.tracklight.console.JobStatus;
 import dev.tracklight.inference.InvalidInputException;
 import dev.tracklight.pipeline.batch.BatchPlan;
 import dev.tracklight.pipeline.batch.RunLedger;
+import dev.tracklight.pipeline.batch.WorkerProgress;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -45,10 +46,10 @@ import software.amazon.awssdk.services.batch.model.JobDetail;
  * ({@code _input/rules.yaml}), then runs the submit command in this JVM; the Batch job id it
  * records is the job's external id. One poll thread looks up every followed job with
  * DescribeJobs (Batch has no waiter for jobs) and maps its status: SUBMITTED..STARTING queued,
- * RUNNING running, SUCCEEDED done once the worker's committed {@code result.json} is read and its
+ * RUNNING running (with the worker's {@code _progress.json}, read once per poll), SUCCEEDED done once the worker's committed {@code result.json} is read and its
  * files are downloaded into the job's result folder, FAILED failed with the worker's error or
  * Batch's reason. Downloads and result reads run on the work threads so a large result does not
- * hold the poll.
+ * hold the poll. Deleting a job ({@link #purge}) removes every object under {@code OUT/JOB_ID/}.
  *
  * <p><b>Deadlines</b> (from the injected clock): a job Batch does not know for longer than
  * {@code missingGrace} after it was submitted or resumed is failed (Batch forgets jobs days after
@@ -64,6 +65,8 @@ public final class ConsoleBatchExecutor implements JobExecutor {
 
   public static final String NAME = "batch";
   static final String CANCEL_REASON = "cancelled from the Tracklight console";
+  /** The most a running job shows: the rest is the upload, commit and download. */
+  static final double MAX_RUNNING_PROGRESS = 0.99;
   private static final Logger LOG = LoggerFactory.getLogger(ConsoleBatchExecutor.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -91,6 +94,8 @@ public final class ConsoleBatchExecutor implements JobExecutor {
     volatile Instant succeededAt;
     volatile boolean finishing;
     volatile boolean cancelled;
+    /** The last progress reported to the listener (-1: none yet). */
+    volatile double lastProgress = -1;
 
     Tracked(String jobId, Listener listener, Path outDir, Instant since) {
       this.jobId = jobId;
@@ -199,6 +204,12 @@ public final class ConsoleBatchExecutor implements JobExecutor {
     }
     config.workerArgs().forEach(a -> args.add("--worker-arg=" + a));
     if (t.cancelled) {
+      // Cancelled (or deleted) while staging: what was staged after the delete's purge goes too.
+      try {
+        s3.deletePrefix(run);
+      } catch (RuntimeException e) {
+        LOG.warn("job {}: could not remove its staged input under {}: {}", t.jobId, run, oneLine(e));
+      }
       return;
     }
     StringWriter stdout = new StringWriter();
@@ -293,6 +304,7 @@ public final class ConsoleBatchExecutor implements JobExecutor {
           if (!"RUNNING".equals(t.lastStatus)) {
             t.listener.running(t.batchJobId);
           }
+          readProgress(t);
         }
         case DONE, FAILED -> {
           t.finishing = true;
@@ -301,6 +313,29 @@ public final class ConsoleBatchExecutor implements JobExecutor {
         default -> { }
       }
       t.lastStatus = status;
+    }
+  }
+
+  /**
+   * The worker's {@code _progress.json} (one GetObject per running job per poll): missing (not
+   * written yet), garbled or unreadable is no news, never a failure. Shown up to
+   * {@link #MAX_RUNNING_PROGRESS}: 100 % means the results are here, which only the commit says.
+   */
+  private void readProgress(Tracked t) {
+    S3Uri prefix = t.resultPrefix;
+    if (prefix == null) {
+      return;
+    }
+    try {
+      s3.readIfExists(prefix.resolve(WorkerProgress.FILE)).flatMap(WorkerProgress::parse).ifPresent(p -> {
+        double f = Math.min(p.fraction(), MAX_RUNNING_PROGRESS);
+        if (f != t.lastProgress) { // a retried attempt starts again from 0: shown as it is
+          t.lastProgress = f;
+          t.listener.progress(f);
+        }
+      });
+    } catch (RuntimeException e) {
+      LOG.debug("job {}: progress not readable: {}", t.jobId, oneLine(e));
     }
   }
 
@@ -389,6 +424,28 @@ public final class ConsoleBatchExecutor implements JobExecutor {
       terminate(t.batchJobId);
     }
     return true;
+  }
+
+  /**
+   * Deletes every object under the job's own prefix {@code OUT/JOB_ID/} (staged input, rules,
+   * ledger, results; a pasted s3:// video elsewhere is the user's and stays). {@link #cancel} has
+   * terminated the Batch job already if it was queued or running.
+   */
+  @Override
+  public void purge(Job job) throws IOException {
+    S3Uri run = out.resolve(job.id() + "/");
+    S3Storage.DeletedPrefix d;
+    try {
+      d = s3.deletePrefix(run);
+    } catch (RuntimeException e) {
+      throw new IOException("could not delete the job's S3 objects under " + run + ": " + oneLine(e)
+          + "; the job is kept, delete it again", e);
+    }
+    if (!d.errors().isEmpty()) {
+      throw new IOException("could not delete " + d.errors().size() + " of the job's S3 objects under " + run
+          + " (first: " + d.errors().get(0) + "); the job is kept, delete it again");
+    }
+    LOG.info("job {}: deleted {} S3 objects under {}", job.id(), d.deleted(), run);
   }
 
   private void terminate(String batchJobId) {

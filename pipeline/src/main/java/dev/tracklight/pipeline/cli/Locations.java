@@ -123,7 +123,7 @@ final class Locations implements AutoCloseable {
     }
     return new DetectorOptions(file(o.model()).toString(), o.engine(), o.device(), o.confidenceThreshold(),
         o.iouThreshold(), o.classes(), o.family(), o.inputSize(), o.classNames(), o.maxBatch(), o.maxDetections(),
-        o.threads());
+        o.threads(), o.inputShape());
   }
 
   /**

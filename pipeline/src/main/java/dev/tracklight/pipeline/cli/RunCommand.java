@@ -45,6 +45,11 @@ final class RunCommand implements Callable<Integer> {
       description = "Submit to this Flink cluster (REST address) instead of the embedded MiniCluster.")
   String jobManager;
 
+  @Option(names = "--status-file", paramLabel = "FILE",
+      description = "Where the embedded run writes its camera status every second for the web console"
+          + " (default: status.json beside the configuration; 'none': not written).")
+  String statusFile;
+
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -74,6 +79,10 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private int run(Locations locations) throws Exception {
+    if (statusFile != null && S3Uri.isS3(statusFile)) {
+      throw new dev.tracklight.inference.InvalidInputException("--status-file: " + statusFile
+          + ": the status is rewritten every second, which an S3 object cannot take; give a local file");
+    }
     JobConfig job = loadWithModel(locations, config);
     // A sink that cannot be reached is a configuration error: say so before anything starts.
     JobConfig.Alerts alerts = LiveJob.alertSinks(job.sinks());
@@ -111,11 +120,18 @@ final class RunCommand implements Callable<Integer> {
     }
     List<String> ids = job.cameras().stream().map(JobConfig.Camera::id).toList();
     boolean terminal = System.console() != null;
+    List<String> urls = job.cameras().stream().map(JobConfig.Camera::url).toList();
+    Optional<Path> statusPath = statusPath();
     try (LiveStatusPrinter status = LiveStatusPrinter.start(err, ids, terminal,
-        terminal ? LiveStatusPrinter.TERMINAL_REFRESH : LiveStatusPrinter.LOG_INTERVAL)) {
-      // Ctrl-C or SIGTERM ends the JVM with the job still running: the summary is printed from a
-      // shutdown hook then; a job that ends by itself (a failure) prints it on the way out.
-      Thread hook = new Thread(status::stop, "tracklight-summary");
+        terminal ? LiveStatusPrinter.TERMINAL_REFRESH : LiveStatusPrinter.LOG_INTERVAL);
+        AutoCloseable file = statusFile(statusPath, ids, urls, err)) {
+      // Ctrl-C or SIGTERM ends the JVM with the job still running: the summary is printed (and the
+      // status file marked stopped) from a shutdown hook then; a job that ends by itself (a
+      // failure) does both on the way out.
+      Thread hook = new Thread(() -> {
+        status.stop();
+        closeQuietly(file);
+      }, "tracklight-summary");
       Runtime.getRuntime().addShutdownHook(hook);
       try {
         env.execute("tracklight live: " + jobName());
@@ -128,6 +144,51 @@ final class RunCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * The status file of an embedded run: {@code --status-file}, or {@code status.json} beside a
+   * local configuration (in the working directory for an {@code s3://} one, like its outputs).
+   */
+  private Optional<Path> statusPath() {
+    if ("none".equals(statusFile)) {
+      return Optional.empty();
+    }
+    if (statusFile != null) {
+      return Optional.of(Path.of(statusFile));
+    }
+    Path dir = S3Uri.isS3(config) ? Path.of("") : Path.of(config).toAbsolutePath().getParent();
+    return Optional.of(dir.resolve("status.json"));
+  }
+
+  /**
+   * Starts the status file. A file named with {@code --status-file} that cannot be written is an
+   * error (exit 2); the default one beside a configuration in a read-only folder (/etc) is only a
+   * warning: the run itself does not need it.
+   */
+  private AutoCloseable statusFile(Optional<Path> path, List<String> ids, List<String> urls, PrintWriter err) {
+    if (path.isEmpty()) {
+      return () -> { };
+    }
+    try {
+      return RunStatusFile.start(path.get(), jobName(), ids, urls);
+    } catch (dev.tracklight.inference.InvalidInputException e) {
+      if (statusFile != null) {
+        throw e;
+      }
+      err.println("tracklight: warning: " + e.getMessage() + "; the console's Live page shows no cameras"
+          + " (give --status-file FILE, or none)");
+      err.flush();
+      return () -> { };
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      // the status file's own close logs its one warning
+    }
   }
 
   private String jobName() {

@@ -3,6 +3,7 @@ package dev.tracklight.pipeline.config;
 import dev.tracklight.connectors.alerts.KinesisAlertSinkOptions;
 import dev.tracklight.connectors.kvs.KvsCamera;
 import dev.tracklight.inference.DetectorOptions;
+import dev.tracklight.inference.InputShape;
 import dev.tracklight.inference.InvalidInputException;
 import dev.tracklight.inference.ModelFamily;
 import dev.tracklight.inference.engine.DeviceSpec;
@@ -238,6 +239,7 @@ public final class JobConfigLoader {
           .withIouThreshold((float) m.number("iou", DetectorOptions.DEFAULT_IOU, 0, 1))
           .withClasses(m.stringList("classes"))
           .withMaxBatch(m.integer("max_batch", DetectorOptions.DEFAULT_MAX_BATCH, 1, 1024))
+          .withInputShape(InputShape.parse(m.optionalString("input_shape").orElse("square")))
           // The live job detects while its task threads decode: shared-core settings by default.
           .withThreads(new EngineThreads(
               m.integer("replicas", EngineThreads.SHARED.replicas(), 0, EngineThreads.MAX_THREADS),

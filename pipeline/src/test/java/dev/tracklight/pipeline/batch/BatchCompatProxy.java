@@ -22,6 +22,11 @@ import java.util.regex.Pattern;
  * ResourceRequirement), which the AWS SDK for Java rejects (the field is an integer). Everything
  * else passes unchanged. Tests point {@code AWS_ENDPOINT_URL_BATCH} (the standard per-service
  * variable) at it; S3, SQS and CloudFormation talk to moto directly.
+ *
+ * <p>It also plays one part of Batch's state machine that moto cannot: without Docker a job never
+ * stays RUNNING (it is SUCCEEDED at once, or held SUBMITTED), so a test that plays a worker marks
+ * its job {@link #reportRunning running} and DescribeJobs then answers RUNNING for it, as Batch
+ * does while the container runs.
  */
 public final class BatchCompatProxy implements AutoCloseable {
 
@@ -32,6 +37,8 @@ public final class BatchCompatProxy implements AutoCloseable {
   private final HttpServer server;
   private final HttpClient client = HttpClient.newHttpClient();
   private final String target;
+  private final Set<String> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   public BatchCompatProxy(String target) throws IOException {
     this.target = target;
@@ -39,6 +46,16 @@ public final class BatchCompatProxy implements AutoCloseable {
     server.createContext("/", this::forward);
     server.setExecutor(Executors.newFixedThreadPool(4));
     server.start();
+  }
+
+  /** From now on DescribeJobs reports {@code jobId} RUNNING (the test's worker runs it). */
+  public void reportRunning(String jobId) {
+    running.add(jobId);
+  }
+
+  /** DescribeJobs reports {@code jobId} as moto has it again. */
+  public void stopReportingRunning(String jobId) {
+    running.remove(jobId);
   }
 
   public String endpoint() {
@@ -56,7 +73,17 @@ public final class BatchCompatProxy implements AutoCloseable {
         }
       }
       HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      byte[] out = FLOAT_VCPUS.matcher(r.body()).replaceAll("\"vcpus\": $1").getBytes(StandardCharsets.UTF_8);
+      String answer = FLOAT_VCPUS.matcher(r.body()).replaceAll("\"vcpus\": $1");
+      if (!running.isEmpty() && ex.getRequestURI().getPath().endsWith("/describejobs") && r.statusCode() == 200) {
+        var doc = JSON.readTree(answer);
+        for (var job : doc.path("jobs")) {
+          if (running.contains(job.path("jobId").asText())) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) job).put("status", "RUNNING");
+          }
+        }
+        answer = JSON.writeValueAsString(doc);
+      }
+      byte[] out = answer.getBytes(StandardCharsets.UTF_8);
       r.headers().firstValue("content-type").ifPresent(v -> ex.getResponseHeaders().add("Content-Type", v));
       ex.sendResponseHeaders(r.statusCode(), out.length == 0 ? -1 : out.length);
       if (out.length > 0) {

@@ -19,9 +19,7 @@ import dev.tracklight.console.LocalExecutor;
 import dev.tracklight.inference.InvalidInputException;
 import dev.tracklight.inference.TestAssets;
 import dev.tracklight.pipeline.batch.BatchPlan;
-import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
+import dev.tracklight.pipeline.batch.WorkerProgress;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +65,6 @@ class ConsoleBatchMotoTest {
   ConsoleServer server;
   /** The job the worker ran for real (its downloaded outputs are what a later commit replays). */
   String firstJob;
-  final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
   void start() throws Exception {
@@ -146,16 +143,23 @@ class ConsoleBatchMotoTest {
     assertEquals(0, worker.exitCode(), worker.output());
     JsonNode job = awaitStatus(id, "done");
     assertEquals(100.0, job.path("progress").asDouble());
+    // The worker published its progress while it replayed (its first report goes out at once),
+    // and its commit removed the object: never part of the result.
+    String prefix = "console/" + id + "/" + BatchPlan.videoId(run + "_input/dog.mp4") + "/";
+    assertTrue(stack.moto.log().contains("\"PUT /" + bucket + "/" + prefix + WorkerProgress.FILE + " "),
+        "the worker wrote " + prefix + WorkerProgress.FILE);
+    assertEquals(Optional.empty(), stack.storage.readIfExists(new S3Uri(bucket, prefix + WorkerProgress.FILE)));
+    assertTrue(ResultCommit.read(stack.storage, new S3Uri(bucket, prefix)).orElseThrow().path("objects").findValuesAsText("key")
+        .stream().noneMatch(k -> k.endsWith(WorkerProgress.FILE)));
     JsonNode files = job.path("files");
     for (String f : List.of("annotated.mp4", "tracks.jsonl", "highlights.json", "highlights.vtt", "summary.json")) {
       assertTrue(files.has(f), f + " in " + files);
     }
-    String prefix = "console/" + id + "/" + BatchPlan.videoId(run + "_input/dog.mp4") + "/";
     byte[] tracks = stack.s3.getObjectAsBytes(b -> b.bucket(bucket).key(prefix + "tracks.jsonl")).asByteArray();
-    HttpResponse<byte[]> served = http.send(request(files.path("tracks.jsonl").asText()).build(),
+    HttpResponse<byte[]> served = client().send(request(files.path("tracks.jsonl").asText()).build(),
         HttpResponse.BodyHandlers.ofByteArray());
     assertArrayEquals(tracks, served.body(), "the console serves the worker's committed tracks");
-    HttpResponse<byte[]> range = http.send(request(files.path("annotated.mp4").asText()).header("Range", "bytes=0-11")
+    HttpResponse<byte[]> range = client().send(request(files.path("annotated.mp4").asText()).header("Range", "bytes=0-11")
         .build(), HttpResponse.BodyHandlers.ofByteArray());
     assertEquals(206, range.statusCode());
     assertEquals("ftyp", new String(range.body(), 4, 4, StandardCharsets.ISO_8859_1));
@@ -245,7 +249,7 @@ class ConsoleBatchMotoTest {
     console();
     JsonNode done = awaitStatus(finished, "done");
     assertTrue(done.path("files").has("tracks.jsonl"), done.toString());
-    HttpResponse<byte[]> tracks = http.send(request(done.path("files").path("tracks.jsonl").asText()).build(),
+    HttpResponse<byte[]> tracks = client().send(request(done.path("files").path("tracks.jsonl").asText()).build(),
         HttpResponse.BodyHandlers.ofByteArray());
     assertArrayEquals(Files.readAllBytes(outputs.resolve("tracks.jsonl")), tracks.body());
     assertEquals("AWS Batch has no job 4f0c8e5e-0000-4000-8000-000000000000 (it forgets jobs some days after they"
@@ -301,60 +305,31 @@ class ConsoleBatchMotoTest {
     assertTrue(e.getMessage().contains("no-such-bucket-tl"), e.getMessage());
   }
 
-  /** The Batch job id the console recorded for a job (its external id). */
+  ConsoleTestClient client() {
+    return new ConsoleTestClient(server);
+  }
+
   String awaitBatchJob(String id) throws Exception {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      Optional<String> x = server.jobs().get(id).flatMap(Job::externalId);
-      if (x.isPresent()) {
-        return x.get();
-      }
-      JsonNode j = get("/api/jobs/" + id);
-      if (j.path("status").asText().equals("failed")) {
-        throw new AssertionError("job failed before it was submitted: " + j);
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("job " + id + " was never submitted to Batch");
+    return client().awaitBatchJob(id);
   }
 
   JsonNode awaitStatus(String id, String status) throws Exception {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    JsonNode j = null;
-    while (System.nanoTime() < deadline) {
-      j = get("/api/jobs/" + id);
-      if (j.path("status").asText().equals(status)) {
-        return j;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("job " + id + " never reached " + status + ": " + j);
+    return client().awaitStatus(id, status);
   }
 
   HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).timeout(Duration.ofSeconds(60));
+    return client().request(path);
   }
 
   JsonNode get(String path) throws Exception {
-    return JSON.readTree(http.send(request(path).build(), HttpResponse.BodyHandlers.ofString()).body());
+    return client().get(path);
   }
 
   HttpResponse<String> post(String path) throws Exception {
-    return http.send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    return client().post(path);
   }
 
   HttpResponse<String> upload(String name, byte[] content, Map<String, String> fields) throws Exception {
-    String boundary = "----tl" + System.nanoTime();
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    for (Map.Entry<String, String> f : fields.entrySet()) {
-      body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f.getKey() + "\"\r\n\r\n"
-          + f.getValue() + "\r\n").getBytes(StandardCharsets.UTF_8));
-    }
-    body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"video\"; filename=\"" + name
-        + "\"\r\nContent-Type: video/mp4\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-    body.writeBytes(content);
-    body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-    return http.send(request("/api/jobs").header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+    return client().upload(name, content, fields);
   }
 }

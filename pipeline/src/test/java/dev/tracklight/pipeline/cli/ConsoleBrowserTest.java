@@ -30,7 +30,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The console in a real headless browser (Debian's chromium through chromedriver): alice logs in,
- * picks a rule set (the dog in the right part of the pool: three visits, three highlights), uploads the golden-retriever clip and watches its row reach "done" through
+ * picks a rule set (the dog in the right part of the pool: three visits, three highlights), uploads the golden-retriever clip
+ * (resuming a half-done chunked upload of it, as after a reload) and watches its row reach "done" through
  * SSE (the page is never reloaded); a text file shows the error and adds no job; the result page's
  * video plays and the second highlight seeks to its start; bob is refused alice's file without its
  * signed link. Screenshots of each page go to {@code target/console-screenshots/} (the README
@@ -71,6 +72,8 @@ class ConsoleBrowserTest {
         login(driver, wait, base, "alice", "alice pw");
         shot(driver, "1-jobs-empty");
 
+        // An upload of this file left half done (a reload, a lost connection): the page must resume it.
+        String resumed = halfUpload(driver, video);
         new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("ruleset"))).selectByVisibleText("a dog on the right side");
         WebElement input = driver.findElement(By.id("files"));
         ((JavascriptExecutor) driver).executeScript("arguments[0].hidden = false", input);
@@ -79,6 +82,13 @@ class ConsoleBrowserTest {
         driver.findElement(By.id("submit")).click();
         WebElement row = wait.until(d -> d.findElements(By.cssSelector("#jobs tbody tr")).stream().findFirst().orElse(null));
         String id = row.getAttribute("data-id");
+        // The page sent the file as a resumable upload, and went on with the half-done one (no new upload).
+        assertEquals(Boolean.TRUE, ((JavascriptExecutor) driver).executeScript("return performance.getEntriesByType"
+            + "('resource').some(e => e.name.endsWith('/api/uploads/' + arguments[0]))", resumed), "the upload was resumed");
+        assertEquals(Boolean.FALSE, ((JavascriptExecutor) driver).executeScript("return performance.getEntriesByType"
+            + "('resource').some(e => e.name.endsWith('/api/uploads'))"), "no new upload was started");
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(video), Files.readAllBytes(data.resolve("console/uploads")
+            .resolve(id).resolve(video.getFileName().toString()))), "the job's file is the video, byte for byte");
         // Done through the SSE stream: no reload. The real replay takes a while on a small machine.
         new WebDriverWait(driver, Duration.ofSeconds(240)).until(d ->
             "done".equals(d.findElement(By.cssSelector("#jobs tr[data-id='" + id + "']")).getAttribute("data-status")));
@@ -130,6 +140,35 @@ class ConsoleBrowserTest {
         driver.quit();
       }
     }
+  }
+
+  /**
+   * Starts an upload of {@code video} from the page (its session and CSRF token), sends the first
+   * half, and records it in localStorage as the page does; the page's resource timings are then
+   * cleared. Returns the upload's id.
+   */
+  private static String halfUpload(WebDriver driver, Path video) throws Exception {
+    byte[] bytes = Files.readAllBytes(video);
+    int half = bytes.length / 2;
+    String b64 = java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(bytes, half));
+    Object id = ((JavascriptExecutor) driver).executeAsyncScript("""
+        const [name, size, modified, b64, done] = arguments;
+        (async () => {
+          const csrf = (await (await fetch('/api/session')).json()).csrf;
+          const headers = { 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' };
+          const up = await (await fetch('/api/uploads', { method: 'POST', headers,
+            body: JSON.stringify({ name, size }) })).json();
+          const body = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+          const r = await fetch('/api/uploads/' + up.id, { method: 'PUT', body, headers: { 'X-CSRF-Token': csrf,
+            'Content-Range': 'bytes 0-' + (body.length - 1) + '/' + size } });
+          if (!r.ok) throw new Error(await r.text());
+          localStorage.setItem('tl-upload:' + name + ':' + size + ':' + modified, up.id);
+          performance.clearResourceTimings();
+          done(up.id);
+        })().catch(e => done('error: ' + e.message));
+        """, video.getFileName().toString(), bytes.length, Files.getLastModifiedTime(video).toMillis(), b64);
+    assertTrue(String.valueOf(id).matches("[0-9a-f-]{36}"), String.valueOf(id));
+    return (String) id;
   }
 
   private static void login(WebDriver driver, WebDriverWait wait, String base, String name, String password) {

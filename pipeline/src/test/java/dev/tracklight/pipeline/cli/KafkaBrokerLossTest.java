@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * restarts from its last checkpoint, and each failure is one log line without a stack trace.
  * Which failure comes first is a race: an open transaction (the writer's flush fails within the
  * sink's 15 s broker wait) or a completed checkpoint whose commit cannot reach the broker (the
- * restored committer retries 10 times, 15 s each, silently, then fails). The test watches two
+ * restored committer retries 10 times, 15 s each, silently, then fails); a third path (seen in CI)
+ * is a send that fails on the topic's metadata while the broker goes away. The test watches two
  * failures (the first, and the restarted attempt's), then stops the job as Ctrl-C would. With the
  * broker gone for good the job ends after its 3 restarts with one error line (exit 1): about 70 s
  * in the first case, about 11 minutes in the second (measured by hand; too long for a test).
@@ -93,10 +94,14 @@ class KafkaBrokerLossTest {
             || l.contains("FATAL") || l.contains("NoResourceAvailable")), report);
         assertTrue(after.stream().noneMatch(l -> l.contains("KafkaCommitter")), "no line per retry\n"
             + report);
-        // Besides one line per failure: at most a checkpoint notice of the first failure.
+        // Besides one line per failure, only one-line notes that say something the failure line
+        // does not: the checkpoint that could not complete, the writer's own reason for a failed
+        // send (e.g. "Topic alerts not present in metadata", when the broker went away while the
+        // writer was fetching metadata), and our sink's note that the open transaction is left to
+        // the broker's timeout. At most one of each per failure.
         List<String> other = after.stream().filter(l -> !isFailure(l)).toList();
-        assertTrue(other.size() <= 1 && other.stream().allMatch(l -> l.contains("CheckpointFailureManager")),
-            other + "\n" + report);
+        assertTrue(other.stream().allMatch(KafkaBrokerLossTest::isOneLineNote), other + "\n" + report);
+        assertTrue(other.size() <= NOTE_SOURCES.size() * failures(after), other + "\n" + report);
         assertTrue(lines(log).stream().anyMatch(l -> l.startsWith("tracklight: stopped: lobby: ")), report);
       } finally {
         run.destroyForcibly();
@@ -106,6 +111,14 @@ class KafkaBrokerLossTest {
         kafka.close();
       }
     }
+  }
+
+  /** Loggers whose single line may accompany a failure (see the assertion on "other" lines). */
+  private static final List<String> NOTE_SOURCES =
+      List.of(" CheckpointFailureManager - ", " KafkaWriter - ", " TolerantCloseKafkaSink - ");
+
+  private static boolean isOneLineNote(String line) {
+    return NOTE_SOURCES.stream().anyMatch(line::contains);
   }
 
   /** A task's failure: Flink's one WARN line per failed task, with its cause's message. */

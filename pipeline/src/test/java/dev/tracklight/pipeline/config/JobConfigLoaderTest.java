@@ -31,7 +31,7 @@ class JobConfigLoaderTest {
         - id: ward-2
           url: /videos/ward2.mp4
       model: {name: yolox-nano, engine: onnxruntime, device: cpu, conf: 0.3, iou: 0.5, classes: [person],
-              replicas: 1, intra_op_threads: 2, spinning: true}
+              replicas: 1, intra_op_threads: 2, spinning: true, input_shape: fit}
       batching: {max_batch: 4, max_delay_ms: 20, queue_capacity: 32}
       tracking: {track_thresh: 0.6, track_buffer: 60, match_thresh: 0.7, per_class: true}
       checkpointing: {interval_ms: 5000, dir: file:///tmp/chk}
@@ -54,6 +54,7 @@ class JobConfigLoaderTest {
     assertEquals(0.3f, c.detector().confidenceThreshold());
     assertEquals(List.of("person"), c.detector().classes());
     assertEquals(new EngineThreads(1, 2, true), c.detector().threads());
+    assertEquals(dev.tracklight.inference.InputShape.FIT, c.detector().inputShape());
     assertEquals(new JobConfig.Batching(4, Duration.ofMillis(20), 32), c.batching());
     assertEquals(0.6, c.tracking().trackThresh(), 1e-9);
     assertEquals(60, c.tracking().trackBuffer());
@@ -69,6 +70,7 @@ class JobConfigLoaderTest {
     assertEquals("yolox-nano", c.detector().model());
     assertEquals(8, c.batching().maxBatch());
     assertEquals(EngineThreads.SHARED, c.detector().threads(), "the live job shares its cores");
+    assertEquals(dev.tracklight.inference.InputShape.SQUARE, c.detector().inputShape());
     assertEquals(0.5, c.tracking().trackThresh(), 1e-9);
     assertEquals(TrackerAlgorithm.OC_BYTETRACK, c.tracking().algorithm());
     assertEquals(ByteTrackConfig.RECOMMENDED_BUFFER_SECONDS, c.tracking().trackBufferSeconds(),
@@ -118,6 +120,7 @@ class JobConfigLoaderTest {
       "cameras: [{id: a, url: rtsp://h/x}]\\nmodel: {device: tpu}           | c.yaml: model: ",
       "cameras: [{id: a, url: rtsp://h/x}]\\nmodel: {intra_op_threads: -1} | c.yaml: model.intra_op_threads: expected an integer",
       "cameras: [{id: a, url: rtsp://h/x}]\\nmodel: {spinning: 1}          | c.yaml: model.spinning: expected true or false",
+      "cameras: [{id: a, url: rtsp://h/x}]\\nmodel: {input_shape: wide}   | c.yaml: model: unknown input shape 'wide'; expected square or fit",
       "cameras: [{id: a, url: rtsp://h/x}]\\nbatching: {max_batch: 16}      | c.yaml: batching.max_batch: is 16 but model.max_batch is 8",
       "cameras: [{id: a, url: rtsp://h/x}]\\ncheckpointing: {interval_ms: 5} | c.yaml: checkpointing.interval_ms: is 5",
       "cameras: [{id: a, url: rtsp://h/x}]\\ntracking: {track_buffer: 0}    | c.yaml: tracking.track_buffer: expected an integer",
@@ -150,7 +153,7 @@ class JobConfigLoaderTest {
           + " blur_kernel",
       "cameras: [{id: a, url: rtsp://h/x}]\\nmodel: {clases: [dog]}"
           + "| c.yaml: model.clases: unknown key; did you mean `classes`? expected one of name, device, conf,"
-          + " iou, classes, max_batch, replicas, intra_op_threads, spinning, engine, family",
+          + " iou, classes, max_batch, input_shape, replicas, intra_op_threads, spinning, engine, family",
       "cameras: [{id: a, url: rtsp://h/x}]\\nmodle: {}"
           + "| c.yaml: modle: unknown key; did you mean `model`? expected one of cameras, model, batching,"
           + " tracking, checkpointing, sinks, highlights",
