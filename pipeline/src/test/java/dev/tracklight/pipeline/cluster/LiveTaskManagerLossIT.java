@@ -89,15 +89,18 @@ class LiveTaskManagerLossIT {
                 && CROWD.stream().allMatch(c -> maxIds(tracks).get(c) > RECENT_IDS_NEEDED),
             () -> "committed alerts and tracks on every camera, ids past " + RECENT_IDS_NEEDED + " on " + CROWD
                 + " (committed alerts " + kafka.committedValues("alerts").size() + ", highest track id per camera "
-                + maxIds(tracks) + ", track lines " + lineCount(tracks) + ")", cluster, cli);
+                + maxIds(tracks) + ", track lines " + lineCount(tracks) + ")\n" + cameraLogLines(cluster), cluster, cli);
         long linesBefore = Files.readAllLines(tracks).size();
         long killedAt = System.currentTimeMillis();
         cluster.killTaskManager(1);
         TaskManagerLossIT.awaitRestartedAndRunning(cluster, jobId, cli);
-        // Every camera again, with frames from after the kill.
-        awaitUntil(() -> camerasWithTracksAfter(tracks, killedAt).containsAll(CAMERAS),
-            () -> "track lines of every camera after the loss (cameras with tracks after it "
-                + camerasWithTracksAfter(tracks, killedAt) + ")", cluster, cli);
+        // Every camera again, with frames from after the kill; the crowd cameras with tracks (the
+        // one-person-at-a-time cameras may show nobody for a while: their video has empty stretches).
+        awaitUntil(() -> camerasAfter(tracks, killedAt, false).containsAll(CAMERAS)
+                && camerasAfter(tracks, killedAt, true).containsAll(CROWD),
+            () -> "lines of every camera after the loss, with tracks on " + CROWD + " (cameras with lines after it "
+                + camerasAfter(tracks, killedAt, false) + ", with tracks " + camerasAfter(tracks, killedAt, true)
+                + ")\n" + cameraLogLines(cluster), cluster, cli);
         cluster.get("/jobs/" + jobId); // still there
         cancel(cluster, jobId);
 
@@ -191,8 +194,11 @@ class LiveTaskManagerLossIT {
     return max;
   }
 
-  /** Cameras with a track line whose event time is at or after {@code sinceMs} (epoch ms). */
-  private static Set<String> camerasWithTracksAfter(Path tracks, long sinceMs) {
+  /**
+   * Cameras with a line whose event time is at or after {@code sinceMs} (epoch ms); with {@code
+   * withTracks}, only lines that hold a track count.
+   */
+  private static Set<String> camerasAfter(Path tracks, long sinceMs, boolean withTracks) {
     Set<String> cameras = new HashSet<>();
     try {
       if (!Files.exists(tracks)) {
@@ -200,7 +206,7 @@ class LiveTaskManagerLossIT {
       }
       for (String l : Files.readAllLines(tracks)) {
         JsonNode n = LocalFlinkCluster.JSON.readTree(l);
-        if (n.path("timestamp_ms").asLong() >= sinceMs && n.path("tracks").size() > 0) {
+        if (n.path("timestamp_ms").asLong() >= sinceMs && (!withTracks || n.path("tracks").size() > 0)) {
           cameras.add(n.path("camera").asText());
         }
       }
@@ -208,6 +214,29 @@ class LiveTaskManagerLossIT {
       // a line being written: read again next time
     }
     return cameras;
+  }
+
+  /** A camera's name as a word: its log lines (connects, reconnects, errors, splits, health). */
+  private static final java.util.regex.Pattern CAMERA_LINE =
+      java.util.regex.Pattern.compile("\\b(" + String.join("|", CAMERAS) + ")\\b");
+
+  /**
+   * The cluster's log lines about cameras, the last 30 of each log: what a camera that did not
+   * come back was doing.
+   */
+  private static String cameraLogLines(LocalFlinkCluster cluster) {
+    StringBuilder sb = new StringBuilder();
+    Path dir = cluster.state.resolve("log");
+    try (java.util.stream.Stream<Path> files = Files.isDirectory(dir) ? Files.list(dir) : java.util.stream.Stream.empty()) {
+      for (Path log : files.filter(f -> f.getFileName().toString().endsWith(".log")).sorted().toList()) {
+        List<String> hits = Files.readAllLines(log).stream().filter(l -> CAMERA_LINE.matcher(l).find()).toList();
+        sb.append("--- camera lines of ").append(log.getFileName()).append(" ---\n");
+        hits.subList(Math.max(0, hits.size() - 30), hits.size()).forEach(l -> sb.append(l).append('\n'));
+      }
+    } catch (java.io.IOException e) {
+      sb.append("(logs unreadable: ").append(e.getMessage()).append(")\n");
+    }
+    return sb.toString();
   }
 
   interface Check {

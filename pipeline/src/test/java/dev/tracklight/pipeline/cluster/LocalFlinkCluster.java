@@ -61,10 +61,29 @@ final class LocalFlinkCluster implements AutoCloseable {
    */
   static LocalFlinkCluster start(Path dir, List<String> extra, Map<String, String> env, Set<String> unsetEnv)
       throws Exception {
+    // A port found free may be taken by another process before the cluster binds it (a CI run
+    // failed so: "Could not start rest endpoint on any port in port range ..."): new ports, again.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        // A fresh state folder per attempt, so a later failure's logs are not the earlier one's.
+        return startOnce(dir, attempt == 1 ? "cluster" : "cluster-" + attempt, extra, env, unsetEnv);
+      } catch (AssertionError e) {
+        if (attempt >= START_ATTEMPTS || !String.valueOf(e.getMessage()).contains("BindException")) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Cluster starts tried when a port was taken in between (see {@link #start}). */
+  private static final int START_ATTEMPTS = 3;
+
+  private static LocalFlinkCluster startOnce(Path dir, String stateName, List<String> extra,
+      Map<String, String> env, Set<String> unsetEnv) throws Exception {
     Files.createDirectories(dir);
     int restPort = freePort();
     int rpcPort = freePort();
-    Path state = dir.resolve("cluster");
+    Path state = dir.resolve(stateName);
     List<String> args = List.of("--rest-port", Integer.toString(restPort), "--rpc-port", Integer.toString(rpcPort),
         "--state-dir", state.toString());
     LocalFlinkCluster cluster = new LocalFlinkCluster(shadedJar(), clusterScript(), state, restPort, args, dir);
