@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * <p><b>Why staged.</b> A clip or thumbnail under its final name looks like a finished result;
  * staging keeps every highlight file hidden until the video, the tracks and the media are all
  * complete, so a run that fails (or is cancelled, or restored from a checkpoint) never leaves a
- * partial set. {@link #publish()} then moves each entry into place, replacing the previous run's
+ * partial set. {@link #publish(List)} then moves each entry into place, replacing the previous run's
  * and deleting what that run had and this one has not (no stale clip survives a rerun), before
  * {@code summary.json} is written last.
  *
@@ -60,37 +60,48 @@ final class HighlightStaging {
     return HighlightMedia.write(video, ranked, framePosition, videoTime, options, dir(), nanoClock);
   }
 
-  /**
-   * Moves the staged media into the output folder, replacing and removing the previous run's; with
-   * nothing staged, only removes the previous run's (a replay without highlight media).
-   */
-  void publish() {
+  /** The media entries (files and folders) the staging holds now, for {@link #publish(List)}. */
+  List<String> stagedEntries() {
     Path staged = dir();
+    return java.util.stream.Stream.concat(FILES.stream(), FOLDERS.stream())
+        .filter(name -> Files.exists(staged.resolve(name))).toList();
+  }
+
+  /**
+   * Moves the {@code staged} entries into the output folder, replacing the previous run's, and
+   * deletes every other media entry the previous run left (no stale clip survives a rerun).
+   *
+   * <p>Idempotent, so a commit interrupted half-way is simply run again: an entry listed in
+   * {@code staged} but no longer in the staging folder was moved by the interrupted attempt and is
+   * left as it is (the list, not the folder, says what this run's media are).
+   */
+  void publish(List<String> staged) {
+    Path from = dir();
     try {
       for (String name : FILES) {
-        Path from = staged.resolve(name);
         Path to = outputs.dir().resolve(name);
-        if (Files.exists(from)) {
-          AtomicRename.replace(from, to);
-        } else {
+        if (!staged.contains(name)) {
           Files.deleteIfExists(to);
+        } else if (Files.exists(from.resolve(name))) {
+          AtomicRename.replace(from.resolve(name), to);
         }
       }
       for (String name : FOLDERS) {
-        Path from = staged.resolve(name);
         Path to = outputs.dir().resolve(name);
-        // A folder cannot be renamed over a non-empty one: move the old aside, the new in, then
-        // delete the old, so the final name is never half-filled.
-        Path old = null;
-        if (Files.exists(to)) {
-          old = AtomicRename.temporarySibling(to);
-          Files.move(to, old, StandardCopyOption.ATOMIC_MOVE);
-        }
-        if (Files.exists(from)) {
-          move(from, to);
-        }
-        if (old != null) {
-          deleteTree(old);
+        if (!staged.contains(name)) {
+          deleteTree(to);
+        } else if (Files.exists(from.resolve(name))) {
+          // A folder cannot be renamed over a non-empty one: move the old aside, the new in, then
+          // delete the old, so the final name is never half-filled.
+          Path old = null;
+          if (Files.exists(to)) {
+            old = AtomicRename.temporarySibling(to);
+            Files.move(to, old, StandardCopyOption.ATOMIC_MOVE);
+          }
+          move(from.resolve(name), to);
+          if (old != null) {
+            deleteTree(old);
+          }
         }
       }
     } catch (IOException e) {

@@ -28,7 +28,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
@@ -44,8 +43,9 @@ import java.util.stream.Stream;
  * last, {@code summary.json}.
  *
  * <p><b>Publication.</b> Everything is staged under hidden names, the highlight media in a hidden
- * folder cut from the staged video ({@link HighlightStaging}); {@link #commit} publishes, so no
- * exit path leaves a file under a final name that looks complete. Publication starts by deleting
+ * folder cut from the staged video ({@link HighlightStaging}); {@link #prepare} completes them
+ * there and {@link ReplayPublication#publish()} (a checkpointed job's committer, or {@link #commit}
+ * at once) publishes, so no exit path leaves a file under a final name that looks complete. Publication starts by deleting
  * the previous run's {@code summary.json} and ends by writing this run's, and replaces or removes
  * every other output of the previous run, so a {@code summary.json} always describes the files
  * next to it.
@@ -54,7 +54,7 @@ import java.util.stream.Stream;
  * the current one (an MP4 encoder cannot be resumed mid-file) and records, with the staged text
  * lengths, a {@link ReplayProgressState}. {@link #resume} cuts the staged files back to such a state
  * after a failure and continues; {@link #commit} joins the segments without re-encoding
- * ({@link VideoConcat}). A run without checkpoints writes a single segment, which is just renamed.
+ * ({@link VideoConcat}). A run without checkpoints writes a single segment, which is hard-linked.
  *
  * <p><b>Cleanup.</b> {@link #close()} without a commit deletes the staging, unless the outputs are
  * {@code resumable} (a checkpointed job being cancelled keeps it for its restore; leftovers are
@@ -80,7 +80,7 @@ public final class ReplayOutputFiles implements AutoCloseable {
   static final boolean DEBLOCKING = false;
 
   /** Hidden name of the joined video while the highlight media are cut from it. */
-  private static final String JOINED = ".annotated.mp4.joined.mp4";
+  private static final String JOINED = ReplayPublication.JOINED;
 
   private final ReplayOutputs outputs;
   private final int width;
@@ -99,7 +99,8 @@ public final class ReplayOutputFiles implements AutoCloseable {
   private long frames;
   /** Stream index of the last frame written (this attempt), to map peak frames to positions. */
   private long lastFrameIndex = -1;
-  private boolean committed;
+  /** Prepared ({@link #prepare}): the staging is complete and belongs to the publication. */
+  private boolean prepared;
 
   private ReplayOutputFiles(ReplayOutputs outputs, int width, int height, FrameRate frameRate,
       ClassNames names, AnnotationStyle style, boolean resumable, ReplayProgressState from) {
@@ -118,6 +119,7 @@ public final class ReplayOutputFiles implements AutoCloseable {
       deleteSegmentsFrom(from.segments());
       // What a failed commit of an earlier attempt left: rebuilt from the segments at commit.
       Files.deleteIfExists(outputs.dir().resolve(JOINED));
+      Files.deleteIfExists(outputs.dir().resolve(ReplayPublication.PREPARED_SUMMARY));
       new HighlightStaging(outputs).clear();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare output directory " + outputs.dir() + ": " + e.getMessage(), e);
@@ -275,10 +277,11 @@ public final class ReplayOutputFiles implements AutoCloseable {
   /**
    * Publishes the video and track files, then {@code summary.json}: {@code summary} (the caller's
    * fields) plus {@code frames}, {@code tracks} and {@code tracks_per_class}. Writes no highlight
-   * media (and removes a previous run's).
+   * media (and removes a previous run's). For a caller without checkpoints: {@link #prepare} and
+   * {@link ReplayPublication#publish()} at once.
    */
   public void commit(ObjectNode summary) {
-    publish(summary, null);
+    prepare(summary, null).publish();
   }
 
   /**
@@ -291,15 +294,31 @@ public final class ReplayOutputFiles implements AutoCloseable {
    */
   public void commit(ObjectNode summary, List<Highlight> ranked, HighlightMediaOptions options,
       LongSupplier nanoClock) {
-    publish(summary, new HighlightRequest(ranked, options, nanoClock));
+    prepare(summary, ranked, options, nanoClock).publish();
+  }
+
+  /**
+   * Completes every output under its hidden staging name (the joined video, the highlight media,
+   * the summary) without publishing anything, and without touching what a restore from an earlier
+   * checkpoint needs (the segments, the staged tracks): a checkpointed job publishes only once the
+   * checkpoint after the video's end is complete ({@link ReplayPublication}). Closes the writers; the
+   * instance takes no more frames. Arguments as for {@link #commit(ObjectNode, List,
+   * HighlightMediaOptions, LongSupplier)}.
+   */
+  public ReplayPublication prepare(ObjectNode summary, List<Highlight> ranked, HighlightMediaOptions options,
+      LongSupplier nanoClock) {
+    return prepare(summary, new HighlightRequest(ranked, options, nanoClock));
   }
 
   private record HighlightRequest(List<Highlight> ranked, HighlightMediaOptions options,
       LongSupplier nanoClock) {}
 
-  private void publish(ObjectNode summary, HighlightRequest highlights) {
+  private ReplayPublication prepare(ObjectNode summary, HighlightRequest highlights) {
     if (frames == 0) {
       throw new IllegalStateException("no frame was written for " + outputs.dir());
+    }
+    if (prepared) {
+      throw new IllegalStateException(outputs.dir() + " was already prepared");
     }
     finishSegment();
     List<Path> parts = new ArrayList<>();
@@ -307,57 +326,63 @@ public final class ReplayOutputFiles implements AutoCloseable {
       parts.add(segmentPath(i));
     }
     Path joined = outputs.dir().resolve(JOINED);
-    Path video = parts.size() == 1 ? parts.get(0) : joined;
     HighlightStaging staging = new HighlightStaging(outputs);
     try {
       if (parts.size() > 1) {
         VideoConcat.concat(parts, joined);
+      } else {
+        linkOrCopy(parts.get(0), joined); // the segment itself stays for a restore
       }
+      staging.clear();
       if (highlights != null) {
         long t0 = highlights.nanoClock().getAsLong();
         LongUnaryOperator positions = framePositions();
-        HighlightMedia.Result media = staging.stage(video, highlights.ranked(), positions, videoTimes(),
+        HighlightMedia.Result media = staging.stage(joined, highlights.ranked(), positions, videoTimes(),
             highlights.options(), highlights.nanoClock());
         summary.put("highlights", media.highlights());
         summary.put("highlight_media_ms", (highlights.nanoClock().getAsLong() - t0) / 1_000_000);
         summary.put("reel_clips", media.reelIds().size());
         summary.put("reel_s", media.reelMs() / 1000.0);
       }
-    } catch (RuntimeException e) {
-      // The segments stay: a restored attempt commits again from them.
+      summary.put("frames", frames);
+      summary.put("tracks", classOfTrack.size());
+      summary.put("video_segments", parts.size());
+      ObjectNode perClass = summary.putObject("tracks_per_class");
+      Map<String, Integer> counts = new TreeMap<>();
+      classOfTrack.values().forEach(c -> counts.merge(names.name(c), 1, Integer::sum));
+      counts.forEach(perClass::put);
+      Path preparedSummary = outputs.dir().resolve(ReplayPublication.PREPARED_SUMMARY);
+      Path temp = AtomicRename.temporarySibling(preparedSummary);
+      Files.writeString(temp, json.copy().enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(summary) + System.lineSeparator());
+      AtomicRename.replace(temp, preparedSummary);
+    } catch (IOException | RuntimeException e) {
+      // The segments and the staged tracks stay: a restored attempt prepares again from them.
       deleteQuietly(joined);
       try {
         staging.clear();
       } catch (RuntimeException suppressed) {
         e.addSuppressed(suppressed);
       }
-      throw e;
+      if (e instanceof IOException io) {
+        throw new UncheckedIOException("cannot prepare the outputs of " + outputs.dir() + ": "
+            + io.getMessage(), io);
+      }
+      throw (RuntimeException) e;
     }
+    tracksJson.release(); // flushed and closed under the staging name, which publication renames
+    tracksMot.release();
+    prepared = true;
+    return new ReplayPublication(outputs.dir().toString(), parts.size(), staging.stagedEntries());
+  }
+
+  /** A second name for {@code part} (no copy where the file system has hard links). */
+  private static void linkOrCopy(Path part, Path joined) throws IOException {
+    Files.deleteIfExists(joined);
     try {
-      Files.deleteIfExists(outputs.summary()); // the previous run's is no longer true
-      AtomicRename.replace(video, outputs.annotatedVideo());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot publish " + outputs.annotatedVideo() + ": " + e.getMessage(), e);
-    }
-    tracksJson.commit();
-    tracksMot.commit();
-    staging.publish();
-    summary.put("frames", frames);
-    summary.put("tracks", classOfTrack.size());
-    summary.put("video_segments", parts.size());
-    ObjectNode perClass = summary.putObject("tracks_per_class");
-    Map<String, Integer> counts = new TreeMap<>();
-    classOfTrack.values().forEach(c -> counts.merge(names.name(c), 1, Integer::sum));
-    counts.forEach(perClass::put);
-    try (StagedFile file = StagedFile.create(outputs.summary())) {
-      file.writeLine(json.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary));
-      file.commit();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    committed = true;
-    if (parts.size() > 1) {
-      parts.forEach(ReplayOutputFiles::deleteQuietly);
+      Files.createLink(joined, part);
+    } catch (UnsupportedOperationException | IOException e) {
+      Files.copy(part, joined);
     }
   }
 
@@ -420,8 +445,8 @@ public final class ReplayOutputFiles implements AutoCloseable {
       segment.abort(); // a half-written segment is never resumable
       segment = null;
     }
-    if (committed) {
-      closeQuietly(annotator);
+    if (prepared) {
+      closeQuietly(annotator); // the staging belongs to the publication now
       return;
     }
     if (resumable) {
@@ -448,7 +473,7 @@ public final class ReplayOutputFiles implements AutoCloseable {
   }
 
   private Path segmentPath(int index) {
-    return outputs.dir().resolve(String.format(Locale.ROOT, ".annotated.mp4.seg-%05d.mp4", index));
+    return ReplayPublication.segmentPath(outputs.dir(), index);
   }
 
   /** Deletes segment files numbered {@code first} and above (written after the checkpoint). */

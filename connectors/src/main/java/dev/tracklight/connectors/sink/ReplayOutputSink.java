@@ -22,7 +22,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.Committer;
+import org.apache.flink.api.connector.sink2.CommitterInitContext;
+import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
+import org.apache.flink.api.connector.sink2.SupportsCommitter;
 import org.apache.flink.api.connector.sink2.SupportsWriterState;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
@@ -30,7 +34,8 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 /**
  * Writes each replayed video's outputs ({@link ReplayOutputFiles}: annotated video, tracks,
  * highlight media, summary) in the task that decoded and tracked it (chained, so pixels never
- * leave it). A video's files are published when its last frame arrives ({@link StreamEnd}); a
+ * leave it). A video's files are completed when its last frame arrives ({@link StreamEnd}) and
+ * published at the next checkpoint (below); a
  * truncated input is published with {@code "complete": false}. The last frame carries all of the
  * video's highlights ({@code rules().highlights()}, best first); their clips, thumbnails and reel
  * are cut from the finished annotated video before anything is published. That work runs on the
@@ -42,14 +47,16 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * that point while the source resumes at the same frame and the tracker at the same state, so every
  * frame appears once in every output and track ids continue. A job restored at another
  * parallelism (a rescale) resumes each video in the subtask that now owns its key group, from a
- * copy of the state next to the video's staging ({@link ReplayProgressFiles}).
+ * copy of the state next to the video's staging ({@link ReplayProgressFiles}). A finished video
+ * is prepared at its last frame and published by the committer after the next completed checkpoint
+ * ({@link ReplayPublication}): a restore to a checkpoint before its end still finds its staging.
  *
  * <p>The summary also says where the task thread's time went ({@code stage_ms}: decode, track,
  * annotate, encode, write, from {@link ReplayStageTimes}) and when the first frame reached the sink
  * ({@code first_frame_epoch_ms}, wall clock, so a launcher can measure start-up from outside).
  */
 public final class ReplayOutputSink implements Sink<FrameDetections>,
-    SupportsWriterState<FrameDetections, ReplayProgressState> {
+    SupportsWriterState<FrameDetections, ReplayProgressState>, SupportsCommitter<ReplayPublication> {
 
   private static final long serialVersionUID = 1L;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReplayOutputSink.class);
@@ -98,13 +105,22 @@ public final class ReplayOutputSink implements Sink<FrameDetections>,
     this.runInfo = Map.copyOf(runInfo);
   }
 
+  /** The writer: checkpointed progress per open video, and the finished videos to publish. */
+  public interface ReplayWriter extends StatefulSinkWriter<FrameDetections, ReplayProgressState>,
+      CommittingSinkWriter<FrameDetections, ReplayPublication> {
+
+    /** The videos finished since the last call (cannot fail: they were prepared at their end). */
+    @Override
+    Collection<ReplayPublication> prepareCommit();
+  }
+
   @Override
-  public StatefulSinkWriter<FrameDetections, ReplayProgressState> createWriter(WriterInitContext context) {
+  public ReplayWriter createWriter(WriterInitContext context) {
     return new Writer(List.of(), context, System::currentTimeMillis);
   }
 
   @Override
-  public StatefulSinkWriter<FrameDetections, ReplayProgressState> restoreWriter(WriterInitContext context,
+  public ReplayWriter restoreWriter(WriterInitContext context,
       Collection<ReplayProgressState> recovered) {
     return new Writer(recovered, context, System::currentTimeMillis);
   }
@@ -114,11 +130,23 @@ public final class ReplayOutputSink implements Sink<FrameDetections>,
     return new StateSerializer();
   }
 
+  @Override
+  public Committer<ReplayPublication> createCommitter(CommitterInitContext context) {
+    return new ReplayOutputCommitter();
+  }
+
+  @Override
+  public SimpleVersionedSerializer<ReplayPublication> getCommittableSerializer() {
+    return new ReplayOutputCommitter.Serializer();
+  }
+
   /** One per subtask; owns the open outputs of the videos this subtask is replaying. */
-  private final class Writer implements StatefulSinkWriter<FrameDetections, ReplayProgressState> {
+  private final class Writer implements ReplayWriter {
 
     private final ClassNames names = new ClassNames(classNames);
     private final Map<String, ReplayOutputFiles> open = new HashMap<>();
+    /** Videos finished since the last {@link #prepareCommit()}: published after the next checkpoint. */
+    private final List<ReplayPublication> finished = new ArrayList<>();
     private final LongSupplier epochMillis;
 
     /**
@@ -187,12 +215,20 @@ public final class ReplayOutputSink implements Sink<FrameDetections>,
       ReplayStageTimes.add(frame.cameraId(), ReplayStageTimes.Stage.WRITE, t3 - t2);
       ReplayProgress.frameWritten();
       if (frame.end().isLast()) {
-        files.commit(summary(files, video, frame), frame.rules().highlights(), video.media(),
-            System::nanoTime);
+        // Published by the committer once the checkpoint after this frame is complete: until then
+        // a restore may go back before the end and needs the staging (ReplayPublication).
+        finished.add(files.prepare(summary(files, video, frame), frame.rules().highlights(), video.media(),
+            System::nanoTime));
         files.close();
-        ReplayProgressFiles.clear(files.outputs());
         open.remove(frame.cameraId());
       }
+    }
+
+    @Override
+    public Collection<ReplayPublication> prepareCommit() {
+      List<ReplayPublication> ready = List.copyOf(finished);
+      finished.clear();
+      return ready;
     }
 
     private ObjectNode summary(ReplayOutputFiles files, Video video, FrameDetections last) {

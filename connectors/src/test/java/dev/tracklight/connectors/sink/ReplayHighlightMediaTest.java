@@ -30,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -195,7 +194,7 @@ class ReplayHighlightMediaTest {
    * Sends frames {@code from .. to-1} of the persons clip, each with one track box that moves 7 px a
    * frame; frame {@code last-1} is the end of the stream and carries {@code highlights}.
    */
-  private static void feed(StatefulSinkWriter<FrameDetections, ReplayProgressState> writer, long from,
+  private static void feed(ReplayOutputSink.ReplayWriter writer, long from,
       long to, long last, List<Highlight> highlights) throws IOException {
     try (VideoReader reader = VideoReader.open(TestAssets.file("videos/persons_one_by_one_432p.mp4"),
         VideoReadOptions.defaults().withDecoderThreads(1))) {
@@ -214,6 +213,9 @@ class ReplayHighlightMediaTest {
       }
     } catch (InterruptedException e) {
       throw new IllegalStateException(e);
+    }
+    if (to == last) {
+      ReplayPublicationTest.commit(writer); // as Flink does once the next checkpoint completes
     }
   }
 

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A restore that fails half-way keeps the checkpoint's staged lines for the next attempt; deleting
- * them would leave every later attempt with "has 0 bytes but the checkpoint recorded ...". (That
- * message also ends TaskManagerLossIT on some machines, for a cause not yet found: not this one.)
+ * them would leave every later attempt with "has 0 bytes but the checkpoint recorded ...". (The
+ * same message ended TaskManagerLossIT for another reason: a video published before the checkpoint
+ * after its end completed; see {@link ReplayPublicationTest}.)
  */
 class ReplayOutputFilesRestoreTest {
 
