@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real RTSP server for tests: {@code tools/rtsp/rtsp_loop.py} (GStreamer) run as a child process
  * on a free loopback port, one mount point per camera, each streaming an H.264 MP4 (from its start
- * for every connection, looping forever if asked), optionally behind basic auth.
+ * for every connection; for longer than any test if asked to loop), optionally behind basic auth.
  *
  * <p>Faults on demand: {@link #stop()} kills the process (a camera that drops off the network) and
  * {@link #start()} brings it back on the same port; {@link #pause()} / {@link #resume()} send
@@ -78,10 +78,13 @@ public final class RtspTestServer implements AutoCloseable {
     private boolean loop;
 
     /**
-     * Loop the clips forever (off by default). Looping needs seeks, the only known cause of a rare
-     * server deadlock when a client disconnects right after PLAY (docs/platform-notes.md), so
-     * tests whose connections are shorter than the clip leave it off; each new connection starts
-     * the clip from its beginning anyway.
+     * Streams that outlast any test (off by default): each clip is served from a copy of itself
+     * repeated for at least {@link #LOOPED_LENGTH} ({@link #loopedCopy}), with the server's own
+     * seek-based looping off. That looping stalled about one connection in ten when four cameras
+     * connected at once (the flushing seek that arms it races the client's PLAY; a stalled mount
+     * then refused every reconnect for minutes: LiveTaskManagerLossIT in CI); 32 of 32 such
+     * connections streamed without it (docs/platform-notes.md, "Live cameras"). Each new connection
+     * starts from the beginning either way.
      */
     public Builder looping(boolean value) {
       loop = value;
@@ -102,9 +105,42 @@ public final class RtspTestServer implements AutoCloseable {
     /** Starts the server and waits until it accepts connections. */
     public RtspTestServer start() {
       requireAvailable();
-      RtspTestServer server = new RtspTestServer(mounts, user, password, loop);
+      Map<String, Path> served = new LinkedHashMap<>();
+      mounts.forEach((name, video) -> served.put(name, loop ? loopedCopy(video) : video));
+      RtspTestServer server = new RtspTestServer(served, user, password, false);
       server.start();
       return server;
+    }
+  }
+
+  /** How long a looped mount streams before its end (longer than any test's connection). */
+  static final java.time.Duration LOOPED_LENGTH = java.time.Duration.ofMinutes(12);
+
+  /**
+   * {@code video} repeated (stream copy, {@link dev.tracklight.connectors.video.VideoConcat}) until
+   * it lasts {@link #LOOPED_LENGTH}, made once per clip in the system temp directory and reused
+   * (named by the clip's name, size and modification time). The 13.6 s hall clip becomes 53 copies,
+   * 146 MB, in seconds.
+   */
+  static synchronized Path loopedCopy(Path video) {
+    try {
+      Path dir = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "tracklight-rtsp-loops"));
+      String name = video.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
+      Path looped = dir.resolve(name + "-" + Files.size(video) + "-"
+          + Files.getLastModifiedTime(video).toMillis() + "-" + LOOPED_LENGTH.toMinutes() + "min.mp4");
+      if (Files.exists(looped)) {
+        return looped;
+      }
+      long durationMs;
+      try (var reader = dev.tracklight.connectors.video.VideoReader.open(video,
+          dev.tracklight.connectors.video.VideoReadOptions.defaults())) {
+        durationMs = Math.max(1, reader.info().durationMs());
+      }
+      int copies = (int) Math.max(1, (LOOPED_LENGTH.toMillis() + durationMs - 1) / durationMs);
+      dev.tracklight.connectors.video.VideoConcat.concat(java.util.Collections.nCopies(copies, video), looped);
+      return looped;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot make a looped copy of " + video + ": " + e.getMessage(), e);
     }
   }
 

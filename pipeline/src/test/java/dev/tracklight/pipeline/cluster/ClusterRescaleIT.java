@@ -26,7 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterRescaleIT {
 
-  private static final int CLIP_FRAMES = 120;
+  /**
+   * Long enough that the job still runs when the second {@code scale} arrives: two checkpoints after
+   * the first rescale plus the CLI's start-up. With 120 frames the job finished first on a 2-core
+   * machine (8 s at parallelism 2; the second scale then fails, correctly, on a FINISHED job).
+   */
+  private static final int CLIP_FRAMES = 200;
   private static final Duration REPLAY = Duration.ofSeconds(400);
   private static final Pattern PAUSED = Pattern.compile("runs at parallelism (\\d+) \\(was (\\d+)\\); paused ([0-9.]+) s");
 
