@@ -107,13 +107,13 @@ class ConsoleBatchProgressMotoTest {
       assertEquals(0.0, client.awaitStatus(id, "running").path("progress").asDouble(), "no progress object yet");
       S3Uri object = new S3Uri(bucket, "console/" + id + "/"
           + BatchPlan.videoId("s3://" + bucket + "/console/" + id + "/_input/dog.mp4") + "/" + WorkerProgress.FILE);
-      WorkerProgressTest.StepClock clock = new WorkerProgressTest.StepClock();
+      ManualClock clock = new ManualClock(WorkerProgressTest.T0);
       ProgressPublisher worker = new ProgressPublisher(clock, ProgressPublisher.INTERVAL,
           bytes -> stack.storage.put(object, bytes, "application/json"), e -> { throw e; });
       List<Double> seen = new ArrayList<>();
       for (long done : new long[] {10, 55, 90}) {
         assertTrue(worker.offer(done, 100));
-        clock.now = clock.now.plus(ProgressPublisher.INTERVAL);
+        clock.advance(ProgressPublisher.INTERVAL);
         seen.add(awaitProgress(id, done).path("progress").asDouble());
       }
       assertEquals(List.of(10.0, 55.0, 90.0), seen);

@@ -14,11 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,23 +38,7 @@ class RunStatusFileTest {
 
   @TempDir
   Path tmp;
-  private final AtomicLong now = new AtomicLong(1_765_000_000_000L);
-  private final Clock clock = new Clock() {
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(now.get());
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-  };
+  private final ManualClock clock = new ManualClock(Instant.ofEpochMilli(1_765_000_000_000L));
 
   @BeforeEach
   @AfterEach
@@ -87,7 +69,7 @@ class RunStatusFileTest {
             + " also rtsp://other:zzTopSecret@1.2.3.4/x?password=pw77&x=1", 0));
     LiveStatusBoard.health(new CameraHealth("lobby", CameraState.STREAMING, 2,
         "earlier: " + LOBBY_URL + " s3cr@tPass tok-99", 0));
-    now.addAndGet(5_000);
+    clock.advance(java.time.Duration.ofMillis(5_000));
     status.write();
 
     String text = Files.readString(p);
@@ -97,8 +79,8 @@ class RunStatusFileTest {
     JsonNode root = JSON.readTree(text);
     assertEquals(RunStatusFile.SCHEMA, root.get("schema").asText());
     assertEquals("running", root.get("state").asText());
-    assertEquals(now.get(), root.get("written_ms").asLong());
-    assertEquals(now.get() - 5_000, root.get("started_ms").asLong());
+    assertEquals(clock.millis(), root.get("written_ms").asLong());
+    assertEquals(clock.millis() - 5_000, root.get("started_ms").asLong());
     JsonNode lobby = root.get("cameras").get(0);
     assertEquals("lobby", lobby.get("id").asText());
     assertEquals("STREAMING", lobby.get("state").asText());
@@ -121,16 +103,16 @@ class RunStatusFileTest {
     for (int i = 0; i < 20; i++) {
       LiveStatusBoard.frameTracked("lobby", 90, 1);
     }
-    now.addAndGet(2_000);
+    clock.advance(java.time.Duration.ofMillis(2_000));
     status.write();
     assertEquals(10.0, JSON.readTree(p.toFile()).get("cameras").get(0).get("fps").asDouble(), 1e-9);
 
     status.stop();
-    now.addAndGet(1_000);
+    clock.advance(java.time.Duration.ofMillis(1_000));
     status.write(); // the scheduler's late tick must not turn a stopped run back into a running one
     JsonNode last = JSON.readTree(p.toFile());
     assertEquals("stopped", last.get("state").asText());
-    assertEquals(now.get() - 1_000, last.get("written_ms").asLong());
+    assertEquals(clock.millis() - 1_000, last.get("written_ms").asLong());
   }
 
   @Test
@@ -154,7 +136,7 @@ class RunStatusFileTest {
     });
     reader.start();
     for (int i = 0; i < 300; i++) {
-      now.addAndGet(1000);
+      clock.advance(java.time.Duration.ofMillis(1000));
       status.write();
     }
     done.set(true);

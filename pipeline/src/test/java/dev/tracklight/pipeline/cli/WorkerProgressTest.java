@@ -9,10 +9,8 @@ import dev.tracklight.pipeline.batch.WorkerProgress;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,26 +25,6 @@ import org.junit.jupiter.api.Test;
 class WorkerProgressTest {
 
   static final Instant T0 = Instant.parse("2026-12-05T03:00:00Z");
-
-  /** A clock the test moves. */
-  static final class StepClock extends Clock {
-    Instant now = T0;
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   @Test
   void theRecordRoundTripsAndAnythingElseIsNoProgress() {
@@ -66,28 +44,28 @@ class WorkerProgressTest {
 
   @Test
   void thePublisherWritesAtMostOncePerInterval() {
-    StepClock clock = new StepClock();
+    ManualClock clock = new ManualClock(T0);
     List<WorkerProgress> written = new ArrayList<>();
     ProgressPublisher p = new ProgressPublisher(clock, Duration.ofSeconds(5),
         b -> written.add(WorkerProgress.parse(b).orElseThrow()), e -> { throw new AssertionError(e); });
     assertTrue(p.offer(0, 400), "the first report goes out at once: the console learns the total");
     for (int i = 1; i <= 20; i++) { // a replay reporting every 250 ms for 5 s
-      clock.now = clock.now.plusMillis(250);
+      clock.advance(Duration.ofMillis(250));
       p.offer(i * 10, 400);
     }
     assertEquals(List.of(new WorkerProgress(0, 400, T0), new WorkerProgress(200, 400, T0.plusSeconds(5))), written);
-    clock.now = clock.now.plusSeconds(60);
+    clock.advance(Duration.ofSeconds(60));
     assertFalse(p.offer(200, 400), "no change, no write");
     assertTrue(p.offer(210, 400));
     p.close();
-    clock.now = clock.now.plusSeconds(60);
+    clock.advance(Duration.ofSeconds(60));
     assertFalse(p.offer(400, 400), "closed: nothing after the worker started its commit");
     assertEquals(3, written.size());
   }
 
   @Test
   void aFailingStoreIsReportedAndRetriedAfterAnInterval() {
-    StepClock clock = new StepClock();
+    ManualClock clock = new ManualClock(T0);
     List<RuntimeException> errors = new ArrayList<>();
     int[] calls = {0};
     ProgressPublisher p = new ProgressPublisher(clock, Duration.ofSeconds(5), b -> {
@@ -95,10 +73,10 @@ class WorkerProgressTest {
       throw new IllegalStateException("503 Slow Down");
     }, errors::add);
     assertFalse(p.offer(1, 10));
-    clock.now = clock.now.plusSeconds(1);
+    clock.advance(Duration.ofSeconds(1));
     assertFalse(p.offer(2, 10));
     assertEquals(1, calls[0], "not hammered");
-    clock.now = clock.now.plusSeconds(5);
+    clock.advance(Duration.ofSeconds(5));
     assertFalse(p.offer(3, 10));
     assertEquals(2, calls[0]);
     assertEquals(2, errors.size());
@@ -106,7 +84,7 @@ class WorkerProgressTest {
 
   @Test
   void theTapTakesProgressLinesAndPassesTheRestOn() {
-    StepClock clock = new StepClock();
+    ManualClock clock = new ManualClock(T0);
     List<WorkerProgress> written = new ArrayList<>();
     ProgressPublisher p = new ProgressPublisher(clock, Duration.ofSeconds(5),
         b -> written.add(WorkerProgress.parse(b).orElseThrow()), e -> { throw new AssertionError(e); });
@@ -114,7 +92,7 @@ class WorkerProgressTest {
     PrintWriter replayOut = new PrintWriter(new ReplayProgressTap(out, p), true);
     replayOut.println("progress 0 697");
     replayOut.println("  report line kept as is");
-    clock.now = clock.now.plusSeconds(6);
+    clock.advance(Duration.ofSeconds(6));
     replayOut.print("progress 300 69");
     replayOut.print("7\n");
     replayOut.println("progress 301 697"); // within the interval: dropped
