@@ -54,11 +54,12 @@ public final class ClusterJobProgress {
     try {
       for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
         String base = "/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/subtasks/metrics";
-        // Flink derives the metric prefix from the operator name ("replay-outputs: Writer" becomes
-        // "replay-outputs__Writer"); match it by the name it starts with instead of re-deriving it.
+        // Flink derives the metric prefix from the operator name ("files: Writer" becomes
+        // "files__Writer"); match it by the name it starts with instead of re-deriving it. The
+        // sink's committer ("files__Committer") counts committables, not frames.
         for (JsonNode metric : get(base)) {
           String id = metric.path("id").asText();
-          if (id.startsWith(ReplayJob.SINK_NAME) && id.endsWith(RECORDS_IN)) {
+          if (id.startsWith(ReplayJob.SINK_NAME) && id.contains("Writer") && id.endsWith(RECORDS_IN)) {
             JsonNode values = get(base + "?agg=sum&get=" + URLEncoder.encode(id, StandardCharsets.UTF_8));
             return values.isArray() && values.size() == 1 && values.get(0).has("sum")
                 ? OptionalLong.of((long) values.get(0).path("sum").asDouble())

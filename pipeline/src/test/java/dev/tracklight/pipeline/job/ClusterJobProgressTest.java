@@ -50,11 +50,11 @@ class ClusterJobProgressTest {
   @Test
   void sumsTheSinkWritersRecordsIn() {
     responses.put("/jobs/" + JOB, "{\"jid\":\"" + JOB + "\",\"vertices\":[{\"id\":\"" + VERTEX
-        + "\",\"name\":\"Source: video-files -> detect -> track -> replay-outputs: Writer\"}]}");
-    responses.put(METRICS, "[{\"id\":\"track.numRecordsIn\"},{\"id\":\"replay-outputs__Writer.numRecordsSend\"},"
-        + "{\"id\":\"replay-outputs__Writer.numRecordsIn\"},{\"id\":\"detect.numRecordsOut\"}]");
-    responses.put(METRICS + "?agg=sum&get=replay-outputs__Writer.numRecordsIn",
-        "[{\"id\":\"replay-outputs__Writer.numRecordsIn\",\"sum\":366.0}]");
+        + "\",\"name\":\"Source: videos -> detect -> track -> rules -> files: Writer -> files: Committer\"}]}");
+    responses.put(METRICS, "[{\"id\":\"track.numRecordsIn\"},{\"id\":\"files__Committer.numRecordsIn\"},{\"id\":\"files__Writer.numRecordsSend\"},"
+        + "{\"id\":\"files__Writer.numRecordsIn\"},{\"id\":\"detect.numRecordsOut\"}]");
+    responses.put(METRICS + "?agg=sum&get=files__Writer.numRecordsIn",
+        "[{\"id\":\"files__Writer.numRecordsIn\",\"sum\":366.0}]");
     assertEquals(OptionalLong.of(366), progress.sinkRecordsIn(JOB));
   }
 
