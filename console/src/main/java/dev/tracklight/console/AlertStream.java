@@ -123,7 +123,7 @@ final class AlertStream implements AutoCloseable {
             String line = partial.substring(0, nl).strip();
             partial.delete(0, nl + 1);
             if (!line.isEmpty()) {
-              send(line);
+              publish(line);
             }
           }
         }
@@ -153,11 +153,6 @@ final class AlertStream implements AutoCloseable {
     }
   }
 
-  /** One alert line (JSON, docs/alert.schema.json) to every client whose filter matches. */
-  void publish(String line) {
-    send(line);
-  }
-
   private void sendTo(SseClient c, String event, String data) {
     try {
       synchronized (c) {
@@ -168,7 +163,8 @@ final class AlertStream implements AutoCloseable {
     }
   }
 
-  private void send(String line) {
+  /** One alert line (JSON, docs/alert.schema.json) to every client whose filter matches. */
+  void publish(String line) {
     JsonNode alert;
     try {
       alert = JSON.readTree(line);

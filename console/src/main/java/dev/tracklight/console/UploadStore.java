@@ -238,11 +238,7 @@ public final class UploadStore {
 
   /** The owner's finished upload, checked (404, 409) and claimed; {@link #release} it after. */
   private synchronized Meta claimComplete(String owner, String id) {
-    Meta m = owned(owner, id);
-    long offset = length(id);
-    if (busy.contains(id) || offset != m.size()) {
-      throw new Refused(409, "upload " + id + " is not finished: " + offset + " of " + m.size() + " bytes", offset);
-    }
+    Meta m = ownedComplete(owner, id, true);
     busy.add(id);
     return m;
   }
@@ -250,12 +246,18 @@ public final class UploadStore {
   /** Checks that every id is the owner's finished upload, without claiming any (a form's pre-check). */
   public synchronized void checkComplete(String owner, Iterable<String> ids) {
     for (String id : ids) {
-      Meta m = owned(owner, id);
-      long offset = length(id);
-      if (offset != m.size()) {
-        throw new Refused(409, "upload " + id + " is not finished: " + offset + " of " + m.size() + " bytes", offset);
-      }
+      ownedComplete(owner, id, false);
     }
+  }
+
+  /** The owner's upload if all its bytes are in (and, with {@code idle}, no chunk is being written); else 404/409. */
+  private Meta ownedComplete(String owner, String id, boolean idle) {
+    Meta m = owned(owner, id);
+    long offset = length(id);
+    if ((idle && busy.contains(id)) || offset != m.size()) {
+      throw new Refused(409, "upload " + id + " is not finished: " + offset + " of " + m.size() + " bytes", offset);
+    }
+    return m;
   }
 
   /** Abandons the owner's upload: its files are deleted. 404 if unknown, 409 while a chunk is written. */

@@ -229,24 +229,17 @@ public final class YoloDetector implements Detector {
     }
     int n = images.size();
     int side = engine.inputSize();
-    if (!fitted) {
-      List<Detections> results = new ArrayList<>(n);
-      for (int start = 0; start < n; start += batchLimit) {
-        int[] indices = new int[Math.min(batchLimit, n - start)];
-        for (int i = 0; i < indices.length; i++) {
-          indices[i] = start + i;
-        }
-        detectBatch(images, indices, side, side, results::add);
-      }
-      return results;
-    }
-    // Fitted: images go through the model in groups of one input size, so that an image's
-    // detections never depend on which other images (other cameras) share its call.
+    // Images go through the model in groups of one input size (all the square's unless fitted), so
+    // that an image's detections never depend on which other images (other cameras) share its call.
     int[] canvas = new int[n];
     for (int i = 0; i < n; i++) {
       BgrImage image = image(images, i);
-      LetterboxGeometry g = preprocessor.style().geometry(image.width(), image.height(), side);
-      canvas[i] = fit(g.padTop() + g.resizedHeight()) << 16 | fit(g.padLeft() + g.resizedWidth());
+      if (fitted) {
+        LetterboxGeometry g = preprocessor.style().geometry(image.width(), image.height(), side);
+        canvas[i] = fit(g.padTop() + g.resizedHeight()) << 16 | fit(g.padLeft() + g.resizedWidth());
+      } else {
+        canvas[i] = side << 16 | side;
+      }
     }
     Detections[] results = new Detections[n];
     boolean[] done = new boolean[n];
@@ -254,6 +247,7 @@ public final class YoloDetector implements Detector {
       if (done[first]) {
         continue;
       }
+      // Same-size images past the batch limit start a group of their own when reached.
       int[] group = new int[Math.min(batchLimit, n - first)];
       int size = 0;
       for (int i = first; i < n && size < group.length; i++) {
@@ -262,30 +256,26 @@ public final class YoloDetector implements Detector {
           done[i] = true;
         }
       }
-      int[] indices = java.util.Arrays.copyOf(group, size);
-      int[] next = {0};
-      detectBatch(images, indices, canvas[first] >>> 16, canvas[first] & 0xFFFF,
-          d -> results[indices[next[0]++]] = d);
-      // Same-size images past the batch limit start a group of their own when reached.
+      detectBatch(images, java.util.Arrays.copyOf(group, size), canvas[first] >>> 16,
+          canvas[first] & 0xFFFF, results);
     }
     return new ArrayList<>(java.util.Arrays.asList(results));
   }
 
-  /** One forward call on {@code images[indices]} at {@code height x width}; results in order. */
+  /** One forward call on {@code images[indices]} at {@code height x width}, into {@code results[indices]}. */
   private void detectBatch(List<BgrImage> images, int[] indices, int height, int width,
-      java.util.function.Consumer<Detections> sink) {
+      Detections[] results) {
     int batch = indices.length;
     OutputDecoder grid = decoderFor(height, width);
     int inPer = 3 * height * width;
     int outPer = grid.floatsPerImage();
     ensureBuffers(batch, inPer, outPer);
     for (int i = 0; i < batch; i++) {
-      geometries[i] = preprocessor.process(image(images, indices[i]), input, i * inPer, height,
-          width);
+      geometries[i] = preprocessor.process(images.get(indices[i]), input, i * inPer, height, width);
     }
     engine.forward(input, batch, height, width, output);
     for (int i = 0; i < batch; i++) {
-      sink.accept(postprocess(grid, output, i * outPer, geometries[i]));
+      results[indices[i]] = postprocess(grid, output, i * outPer, geometries[i]);
     }
   }
 

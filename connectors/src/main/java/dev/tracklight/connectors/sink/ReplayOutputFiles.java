@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracklight.connectors.files.StagedFile;
-import dev.tracklight.connectors.media.AtomicRename;
 import dev.tracklight.connectors.media.HighlightMedia;
 import dev.tracklight.connectors.media.HighlightMediaOptions;
 import dev.tracklight.connectors.video.FrameRate;
@@ -351,24 +350,21 @@ public final class ReplayOutputFiles implements AutoCloseable {
       Map<String, Integer> counts = new TreeMap<>();
       classOfTrack.values().forEach(c -> counts.merge(names.name(c), 1, Integer::sum));
       counts.forEach(perClass::put);
-      Path preparedSummary = outputs.dir().resolve(ReplayPublication.PREPARED_SUMMARY);
-      Path temp = AtomicRename.temporarySibling(preparedSummary);
-      Files.writeString(temp, json.copy().enable(SerializationFeature.INDENT_OUTPUT)
-          .writeValueAsString(summary) + System.lineSeparator());
-      AtomicRename.replace(temp, preparedSummary);
+      try (StagedFile file = StagedFile.create(outputs.dir().resolve(ReplayPublication.PREPARED_SUMMARY))) {
+        file.writeLine(json.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary));
+        file.commit();
+      }
     } catch (IOException | RuntimeException e) {
       // The segments and the staged tracks stay: a restored attempt prepares again from them.
-      deleteQuietly(joined);
+      ReplayPublication.deleteQuietly(joined);
       try {
         staging.clear();
       } catch (RuntimeException suppressed) {
         e.addSuppressed(suppressed);
       }
-      if (e instanceof IOException io) {
-        throw new UncheckedIOException("cannot prepare the outputs of " + outputs.dir() + ": "
-            + io.getMessage(), io);
-      }
-      throw (RuntimeException) e;
+      throw e instanceof IOException io
+          ? new UncheckedIOException("cannot prepare the outputs of " + outputs.dir() + ": " + io.getMessage(), io)
+          : (RuntimeException) e;
     }
     tracksJson.release(); // flushed and closed under the staging name, which publication renames
     tracksMot.release();
@@ -488,14 +484,6 @@ public final class ReplayOutputFiles implements AutoCloseable {
           }
         }
       }
-    }
-  }
-
-  private static void deleteQuietly(Path p) {
-    try {
-      Files.deleteIfExists(p);
-    } catch (IOException ignored) {
-      // A hidden leftover never looks like a result; the next run clears it.
     }
   }
 

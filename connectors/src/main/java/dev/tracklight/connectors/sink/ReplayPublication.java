@@ -97,7 +97,7 @@ public record ReplayPublication(String outputDir, int segments, List<String> med
     }
   }
 
-  private static void deleteQuietly(Path p) {
+  static void deleteQuietly(Path p) {
     try {
       Files.deleteIfExists(p);
     } catch (IOException ignored) {
