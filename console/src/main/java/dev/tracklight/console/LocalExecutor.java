@@ -15,8 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class LocalExecutor implements JobExecutor {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalExecutor.class);
-  private static final Pattern PROGRESS = Pattern.compile("progress (\\d+) (\\d+)");
-
   private final ReplayLauncher launcher;
   private final ExecutorService pool;
   /** Jobs submitted and not finished: their future (queued) and process (running). */
@@ -119,11 +115,10 @@ public final class LocalExecutor implements JobExecutor {
     try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
          Writer log = Files.newBufferedWriter(outDir.resolveSibling(jobId + "-replay.log"))) {
       for (String line; (line = in.readLine()) != null; ) {
-        Matcher m = PROGRESS.matcher(line.strip());
-        if (m.matches()) {
-          long total = Long.parseLong(m.group(2));
-          if (total > 0) {
-            listener.progress(Math.min(1.0, Long.parseLong(m.group(1)) / (double) total));
+        Optional<ProgressLine> progress = ProgressLine.parse(line);
+        if (progress.isPresent()) {
+          if (progress.get().total() > 0) {
+            listener.progress(Math.min(1.0, progress.get().done() / (double) progress.get().total()));
           }
           continue;
         }

@@ -1,10 +1,10 @@
 package dev.tracklight.pipeline.cli;
 
+import dev.tracklight.console.ProgressLine;
 import dev.tracklight.pipeline.batch.ProgressPublisher;
 import java.io.IOException;
 import java.io.Writer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
 /**
  * The replay's stdout as the Batch worker runs it with {@code --progress-lines}: the
@@ -14,8 +14,6 @@ import java.util.regex.Pattern;
  * one PrintWriter, whose lock serialises the calls, so the line buffer needs no lock of its own.
  */
 final class ReplayProgressTap extends Writer {
-
-  private static final Pattern PROGRESS = Pattern.compile("progress (\\d+) (\\d+)");
 
   private final Writer out;
   private final ProgressPublisher publisher;
@@ -41,9 +39,9 @@ final class ReplayProgressTap extends Writer {
   private void endLine() throws IOException {
     String l = line.toString();
     line.setLength(0);
-    Matcher m = PROGRESS.matcher(l.strip());
-    if (m.matches()) {
-      publisher.offer(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
+    Optional<ProgressLine> p = ProgressLine.parse(l);
+    if (p.isPresent()) {
+      publisher.offer(p.get().done(), p.get().total());
     } else {
       out.write(l);
       out.write(System.lineSeparator());
