@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * pause with a new consumer; the console itself never stops for it.
  *
  * <p><b>Secrets.</b> The properties may carry credentials (a JAAS line): they go to the consumer
- * only. Reported messages are the exception's class and message, which Kafka does not fill with
- * configuration values.
+ * only. Reported messages are the exception's class and first line, with every configured
+ * property value masked (a configuration error may quote the value it refuses).
  *
  * <p><b>Threads.</b> One daemon thread owns the consumer (KafkaConsumer is single-threaded);
  * {@link #close} sets the stop flag and wakes it up.

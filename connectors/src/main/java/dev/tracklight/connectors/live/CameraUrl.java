@@ -38,6 +38,15 @@ public final class CameraUrl {
   private static final Set<String> SECRET_QUERY_KEYS = Set.of("password", "passwd", "pwd", "pass",
       "secret", "token", "access_token", "auth", "key", "signature", "sig");
 
+  /** A password in any URL's user info: {@code rtsp://user:SECRET@host}. */
+  private static final Pattern USERINFO_PASSWORD = Pattern.compile("(://[^/:@\\s]*:)[^@/\\s]*@");
+  /**
+   * A secret query value in free text: {@link #SECRET_QUERY_KEYS} and a presigned S3 URL's
+   * signature, credential and session token ({@code X-Amz-*}).
+   */
+  private static final Pattern QUERY_SECRET = Pattern.compile("(?i)([?&](?:x-amz-[a-z-]+|"
+      + String.join("|", SECRET_QUERY_KEYS) + ")=)[^&\\s\"']*");
+
   private static final Pattern URL = Pattern.compile(
       "(?<scheme>[A-Za-z][A-Za-z0-9+.-]*)://"
           + "(?:(?<userinfo>[^@/?#]*)@)?"
@@ -140,6 +149,17 @@ public final class CameraUrl {
   @Override
   public String toString() {
     return redacted;
+  }
+
+  /**
+   * {@code text} (a log line, an error message) with the secrets of every URL in it masked, URLs
+   * this program never parsed included: a {@code user:password@} password and the values of
+   * secret query parameters become {@value #MASK}. For a configured camera, {@link #redact} also
+   * masks its secrets where they stand alone.
+   */
+  public static String scrub(String text) {
+    String s = USERINFO_PASSWORD.matcher(text).replaceAll("$1" + MASK + "@");
+    return QUERY_SECRET.matcher(s).replaceAll("$1" + MASK);
   }
 
   /**

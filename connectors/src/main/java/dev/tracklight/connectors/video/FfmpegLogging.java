@@ -24,15 +24,6 @@ import org.slf4j.LoggerFactory;
 public final class FfmpegLogging {
 
   private static final Logger LOG = LoggerFactory.getLogger("ffmpeg");
-  /** A password in a URL's user info: {@code rtsp://user:SECRET@host}. */
-  private static final java.util.regex.Pattern USERINFO_PASSWORD =
-      java.util.regex.Pattern.compile("(://[^/:@\\s]*:)[^@/\\s]*@");
-  /**
-   * Secrets in a query string: a presigned S3 URL's signature, credential and session token
-   * ({@code X-Amz-*}), and the usual password/token parameters of camera URLs.
-   */
-  private static final java.util.regex.Pattern QUERY_SECRET = java.util.regex.Pattern.compile(
-      "(?i)([?&](?:x-amz-[a-z-]+|password|passwd|pwd|token|key|secret|signature)=)[^&\\s\"']*");
   private static final Slf4jCallback CALLBACK = new Slf4jCallback();
   private static boolean installed;
 
@@ -54,8 +45,7 @@ public final class FfmpegLogging {
    * failed on, and a presigned URL carries a session token.
    */
   static String scrub(String line) {
-    String s = USERINFO_PASSWORD.matcher(line).replaceAll("$1***@");
-    return QUERY_SECRET.matcher(s).replaceAll("$1***");
+    return dev.tracklight.connectors.live.CameraUrl.scrub(line);
   }
 
   /** Receives FFmpeg's formatted lines (on FFmpeg's threads, hence no state). */

@@ -22,7 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,10 +56,6 @@ final class RunStatusFile implements AutoCloseable {
   static final Duration INTERVAL = Duration.ofSeconds(1);
   private static final Logger LOG = LoggerFactory.getLogger(RunStatusFile.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern USERINFO_PASSWORD = Pattern.compile("(://[^/:@\\s]*:)[^@/\\s]*@");
-  private static final Pattern QUERY_SECRET = Pattern.compile(
-      "(?i)([?&](?:x-amz-[a-z-]+|password|passwd|pwd|pass|token|access_token|auth|key|secret|signature|sig)=)"
-          + "[^&\\s\"']*");
 
   private final Path file;
   private final String job;
@@ -230,8 +225,7 @@ final class RunStatusFile implements AutoCloseable {
     for (CameraUrl u : urls) {
       out = u.redact(out);
     }
-    out = USERINFO_PASSWORD.matcher(out).replaceAll("$1" + CameraUrl.MASK + "@");
-    return QUERY_SECRET.matcher(out).replaceAll("$1" + CameraUrl.MASK);
+    return CameraUrl.scrub(out);
   }
 
   Path file() {

@@ -1,5 +1,6 @@
 package dev.tracklight.pipeline.config;
 
+import dev.tracklight.connectors.live.CameraUrl;
 import dev.tracklight.inference.DetectorOptions;
 import dev.tracklight.operators.tracking.ByteTrackConfig;
 import java.time.Duration;
@@ -116,7 +117,7 @@ public record JobConfig(List<Camera> cameras, DetectorOptions detector, Batching
     /** Redacted: a camera's URL may carry its password. */
     @Override
     public String toString() {
-      return "Camera[" + id + ", " + CredentialRedaction.redact(url) + ", fps " + sampleFps.map(String::valueOf).orElse("all")
+      return "Camera[" + id + ", " + CameraUrl.scrub(url) + ", fps " + sampleFps.map(String::valueOf).orElse("all")
           + (blur.classes().isEmpty() ? "" : ", blur " + blur.classes()) + "]";
     }
   }

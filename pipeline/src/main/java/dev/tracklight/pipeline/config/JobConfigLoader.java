@@ -1,5 +1,6 @@
 package dev.tracklight.pipeline.config;
 
+import dev.tracklight.connectors.live.CameraUrl;
 import dev.tracklight.connectors.alerts.KinesisAlertSinkOptions;
 import dev.tracklight.connectors.kvs.KvsCamera;
 import dev.tracklight.inference.DetectorOptions;
@@ -176,7 +177,7 @@ public final class JobConfigLoader {
       String url = c.requireString("url");
       if (!url.startsWith("rtsp://") && !url.startsWith("rtsps://") && !url.startsWith("file:")
           && url.contains("://") && !KvsCamera.isKvs(url)) {
-        throw c.error("url", "unsupported scheme in '" + CredentialRedaction.redact(url)
+        throw c.error("url", "unsupported scheme in '" + CameraUrl.scrub(url)
             + "'; expected rtsp://, rtsps://, kvs://, a Kinesis Video stream ARN, file: or a file path");
       }
       Optional<KvsCamera> kvs = kvs(c, url);
